@@ -1,0 +1,3 @@
+import MaxhubCLI
+
+await MaxhubCommand.main()

@@ -54,7 +54,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MaxhubCLITests",
-            dependencies: ["MaxhubCLI", "MaxhubCore", "MaxhubArchive"]
+            dependencies: ["MaxhubCLI", "MaxhubCore", "MaxhubArchive", "CArchive"]
         ),
     ]
 )

@@ -1,3 +1,3 @@
 import MaxhubCLI
 
-await MaxhubCommand.main()
+await MaxhubCommand.runAndExit()

@@ -1,0 +1,71 @@
+# maxhub — build, test and run.
+#
+#   make run    build and start maxhub
+#   make test   install what is missing, build, run every test
+#
+# System packages are installed with apt-get when missing; Python tools live in .venv.
+
+SHELL := /bin/bash
+SWIFT ?= swift
+PYTHON ?= python3
+VENV := .venv
+VENV_STAMP := $(VENV)/.installed
+SYSTEM_PACKAGES := libarchive-dev libsqlite3-dev libssl-dev libcurl4-openssl-dev zstd
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+MAXHUB := .build/debug/maxhub
+
+.PHONY: all run test build deps venv schema bench bench-hash bench-pack clean help
+
+all: build
+
+help:
+	@echo "make run    build and start maxhub"
+	@echo "make test   install what is missing, build, run every test"
+	@echo "make bench  run the benchmarks in bench/"
+
+## System packages, installed only when missing.
+deps:
+	@missing=""; \
+	for pkg in $(SYSTEM_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' "$$pkg" 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$pkg"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+
+## The Python tools the tests use (jsonschema for the schema cross-check).
+venv: $(VENV_STAMP)
+
+$(VENV_STAMP): scripts/requirements-test.txt
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r scripts/requirements-test.txt
+	touch $@
+
+## Keeps the copy of the manifest schema compiled into the binary equal to schemas/manifest.schema.json.
+schema:
+	@scripts/embed-schema.sh
+
+build: deps schema
+	$(SWIFT) build
+
+test: deps venv schema
+	$(SWIFT) build --build-tests
+	MAXHUB_PYTHON="$(CURDIR)/$(VENV)/bin/python" MAXHUB_BINARY="$(CURDIR)/$(MAXHUB)" \
+	  $(SWIFT) test --skip-build --disable-xctest
+
+run: build
+	$(MAXHUB) --help
+
+bench: bench-hash bench-pack
+
+bench-hash: deps
+	$(SWIFT) build -c release --product maxhub
+	bench/hash.sh
+
+bench-pack: deps
+	$(SWIFT) build -c release --product maxhub
+	bench/pack.sh
+
+clean:
+	rm -rf .build $(VENV)

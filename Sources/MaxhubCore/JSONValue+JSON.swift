@@ -1,0 +1,403 @@
+import Foundation
+
+extension JSONValue {
+    /// The deepest nesting of arrays and objects a parsed document may have.
+    public static let maximumNestingDepth = 512
+
+    /// Parses a JSON document (RFC 8259; an optional UTF-8 byte order mark is skipped).
+    ///
+    /// Numbers without a fraction or exponent that fit in 64 bits become `.integer`, all others `.float`
+    /// (integers too large for 64 bits become floats, as close as a `Double` can be). Object keys keep
+    /// their order; a repeated key keeps its first position and its last value, as Python's `json` does.
+    public init(json data: Data) throws(JSONValueError) {
+        var bytes = [UInt8](data)
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) {
+            bytes.removeFirst(3)
+        }
+        guard String(validating: bytes, as: UTF8.self) != nil else {
+            throw .invalidJSON(offset: 0, reason: "the bytes are not valid UTF-8")
+        }
+        var parser = JSONParser(bytes: bytes)
+        self = try parser.parseDocument()
+    }
+
+    /// Parses a JSON document from a string.
+    public init(jsonString: String) throws(JSONValueError) {
+        try self.init(json: Data(jsonString.utf8))
+    }
+
+    /// Writes the value as UTF-8 JSON.
+    ///
+    /// Integers are written as integers and floats keep a fraction or exponent (`1.0`, `1e-05`), so that
+    /// parsing the output gives back the same value. Non-ASCII characters are written as they are.
+    /// - Parameters:
+    ///   - sortedKeys: order object keys by their Unicode code points instead of keeping their order.
+    ///   - prettyPrinted: indent by two spaces, one member or element per line.
+    /// - Throws: ``JSONValueError/nonFiniteNumber(path:)`` for a NaN or infinite float.
+    public func jsonData(sortedKeys: Bool = false, prettyPrinted: Bool = false) throws(JSONValueError) -> Data {
+        Data(try jsonString(sortedKeys: sortedKeys, prettyPrinted: prettyPrinted).utf8)
+    }
+
+    /// Writes the value as a JSON string; see ``jsonData(sortedKeys:prettyPrinted:)``.
+    public func jsonString(sortedKeys: Bool = false, prettyPrinted: Bool = false) throws(JSONValueError) -> String {
+        let writer = JSONWriter(sortedKeys: sortedKeys, prettyPrinted: prettyPrinted, allowNonFinite: false)
+        if let path = writer.firstNonFinite(in: self, at: []) {
+            throw .nonFiniteNumber(path: JSONPath(path))
+        }
+        var output = ""
+        writer.write(self, into: &output)
+        return output
+    }
+}
+
+/// A small strict JSON reader that keeps what `JSONSerialization` loses: key order, and `1` versus `1.0`.
+struct JSONParser {
+    private let bytes: [UInt8]
+    private var position = 0
+
+    init(bytes: [UInt8]) {
+        self.bytes = bytes
+    }
+
+    mutating func parseDocument() throws(JSONValueError) -> JSONValue {
+        skipWhitespace()
+        let value = try parseValue(depth: 0)
+        skipWhitespace()
+        guard position == bytes.count else {
+            throw failure("unexpected data after the document")
+        }
+        return value
+    }
+
+    private func failure(_ reason: String) -> JSONValueError {
+        .invalidJSON(offset: position, reason: reason)
+    }
+
+    private var current: UInt8? { position < bytes.count ? bytes[position] : nil }
+
+    private mutating func skipWhitespace() {
+        while let byte = current, byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D {
+            position += 1
+        }
+    }
+
+    private mutating func parseValue(depth: Int) throws(JSONValueError) -> JSONValue {
+        guard let byte = current else { throw failure("unexpected end of data, expected a value") }
+        switch byte {
+        case UInt8(ascii: "{"):
+            return try parseObject(depth: depth + 1)
+        case UInt8(ascii: "["):
+            return try parseArray(depth: depth + 1)
+        case UInt8(ascii: "\""):
+            return .string(try parseString())
+        case UInt8(ascii: "t"):
+            try expectLiteral("true")
+            return .bool(true)
+        case UInt8(ascii: "f"):
+            try expectLiteral("false")
+            return .bool(false)
+        case UInt8(ascii: "n"):
+            try expectLiteral("null")
+            return .null
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            return .number(try parseNumber())
+        default:
+            throw failure("unexpected character \(Self.describe(byte)), expected a value")
+        }
+    }
+
+    private mutating func expectLiteral(_ literal: StaticString) throws(JSONValueError) {
+        let expected = UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount)
+        guard bytes.count - position >= expected.count,
+              bytes[position..<(position + expected.count)].elementsEqual(expected)
+        else { throw failure("invalid literal, expected \(literal)") }
+        position += expected.count
+    }
+
+    private mutating func parseObject(depth: Int) throws(JSONValueError) -> JSONValue {
+        guard depth <= JSONValue.maximumNestingDepth else {
+            throw .documentTooLarge(reason: "nesting deeper than \(JSONValue.maximumNestingDepth) levels")
+        }
+        position += 1
+        var object = JSONObject()
+        skipWhitespace()
+        if current == UInt8(ascii: "}") {
+            position += 1
+            return .object(object)
+        }
+        while true {
+            skipWhitespace()
+            guard current == UInt8(ascii: "\"") else { throw failure("expected a string key") }
+            let key = try parseString()
+            skipWhitespace()
+            guard current == UInt8(ascii: ":") else { throw failure("expected ':' after an object key") }
+            position += 1
+            skipWhitespace()
+            object[key] = try parseValue(depth: depth)
+            skipWhitespace()
+            switch current {
+            case UInt8(ascii: ","):
+                position += 1
+            case UInt8(ascii: "}"):
+                position += 1
+                return .object(object)
+            default:
+                throw failure("expected ',' or '}' in an object")
+            }
+        }
+    }
+
+    private mutating func parseArray(depth: Int) throws(JSONValueError) -> JSONValue {
+        guard depth <= JSONValue.maximumNestingDepth else {
+            throw .documentTooLarge(reason: "nesting deeper than \(JSONValue.maximumNestingDepth) levels")
+        }
+        position += 1
+        var elements: [JSONValue] = []
+        skipWhitespace()
+        if current == UInt8(ascii: "]") {
+            position += 1
+            return .array(elements)
+        }
+        while true {
+            skipWhitespace()
+            elements.append(try parseValue(depth: depth))
+            skipWhitespace()
+            switch current {
+            case UInt8(ascii: ","):
+                position += 1
+            case UInt8(ascii: "]"):
+                position += 1
+                return .array(elements)
+            default:
+                throw failure("expected ',' or ']' in an array")
+            }
+        }
+    }
+
+    private mutating func parseString() throws(JSONValueError) -> String {
+        position += 1
+        var text = ""
+        var runStart = position
+        while true {
+            guard let byte = current else { throw failure("unterminated string") }
+            if byte == UInt8(ascii: "\"") {
+                text += String(decoding: bytes[runStart..<position], as: UTF8.self)
+                position += 1
+                return text
+            }
+            if byte < 0x20 {
+                throw failure("control character \(Self.describe(byte)) in a string must be escaped")
+            }
+            if byte == UInt8(ascii: "\\") {
+                text += String(decoding: bytes[runStart..<position], as: UTF8.self)
+                position += 1
+                text.unicodeScalars.append(try parseEscape())
+                runStart = position
+                continue
+            }
+            position += 1
+        }
+    }
+
+    private mutating func parseEscape() throws(JSONValueError) -> Unicode.Scalar {
+        guard let byte = current else { throw failure("unterminated escape") }
+        position += 1
+        switch byte {
+        case UInt8(ascii: "\""): return "\""
+        case UInt8(ascii: "\\"): return "\\"
+        case UInt8(ascii: "/"): return "/"
+        case UInt8(ascii: "b"): return "\u{08}"
+        case UInt8(ascii: "f"): return "\u{0C}"
+        case UInt8(ascii: "n"): return "\n"
+        case UInt8(ascii: "r"): return "\r"
+        case UInt8(ascii: "t"): return "\t"
+        case UInt8(ascii: "u"):
+            let unit = try parseHexQuad()
+            if (0xD800...0xDBFF).contains(unit), bytes.count - position >= 6,
+               bytes[position] == UInt8(ascii: "\\"), bytes[position + 1] == UInt8(ascii: "u") {
+                let saved = position
+                position += 2
+                let low = try parseHexQuad()
+                if (0xDC00...0xDFFF).contains(low) {
+                    let combined = 0x10000 + ((UInt32(unit) - 0xD800) << 10) + (UInt32(low) - 0xDC00)
+                    return Unicode.Scalar(combined) ?? "\u{FFFD}"
+                }
+                position = saved
+            }
+            // A lone surrogate has no Unicode scalar; Python keeps it, Swift strings cannot.
+            return Unicode.Scalar(UInt32(unit)) ?? "\u{FFFD}"
+        default:
+            position -= 1
+            throw failure("invalid escape \\\(Self.describe(byte))")
+        }
+    }
+
+    private mutating func parseHexQuad() throws(JSONValueError) -> UInt16 {
+        guard bytes.count - position >= 4 else { throw failure("incomplete \\u escape") }
+        var value: UInt16 = 0
+        for _ in 0..<4 {
+            let byte = bytes[position]
+            let digit: UInt8
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
+            default: throw failure("invalid hex digit in \\u escape")
+            }
+            value = value << 4 | UInt16(digit)
+            position += 1
+        }
+        return value
+    }
+
+    private mutating func parseNumber() throws(JSONValueError) -> JSONNumber {
+        let start = position
+        var isInteger = true
+        if current == UInt8(ascii: "-") { position += 1 }
+        guard let first = current, Self.isDigit(first) else { throw failure("expected a digit") }
+        position += 1
+        if first != UInt8(ascii: "0") {
+            skipDigits()
+        }
+        if current == UInt8(ascii: ".") {
+            isInteger = false
+            position += 1
+            guard let byte = current, Self.isDigit(byte) else { throw failure("expected a digit after '.'") }
+            skipDigits()
+        }
+        if current == UInt8(ascii: "e") || current == UInt8(ascii: "E") {
+            isInteger = false
+            position += 1
+            if current == UInt8(ascii: "+") || current == UInt8(ascii: "-") { position += 1 }
+            guard let byte = current, Self.isDigit(byte) else { throw failure("expected a digit in the exponent") }
+            skipDigits()
+        }
+        let text = String(decoding: bytes[start..<position], as: UTF8.self)
+        if isInteger, let integer = Int64(text) {
+            return .integer(integer)
+        }
+        guard let double = Double(text) else { throw failure("invalid number \(text)") }
+        return .float(double)
+    }
+
+    private mutating func skipDigits() {
+        while let byte = current, Self.isDigit(byte) {
+            position += 1
+        }
+    }
+
+    private static func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
+
+    private static func describe(_ byte: UInt8) -> String {
+        byte >= 0x21 && byte < 0x7F ? "'\(Character(Unicode.Scalar(byte)))'" : String(format: "0x%02X", byte)
+    }
+}
+
+/// Writes a ``JSONValue`` as JSON text.
+struct JSONWriter {
+    var sortedKeys: Bool
+    var prettyPrinted: Bool
+    var allowNonFinite: Bool
+
+    /// The path of the first NaN or infinite float, if any.
+    func firstNonFinite(in value: JSONValue, at path: [JSONPath.Component]) -> [JSONPath.Component]? {
+        switch value {
+        case .number(.float(let double)) where !double.isFinite:
+            return path
+        case .array(let elements):
+            for (index, element) in elements.enumerated() {
+                if let found = firstNonFinite(in: element, at: path + [.index(index)]) { return found }
+            }
+            return nil
+        case .object(let object):
+            for (key, member) in object {
+                if let found = firstNonFinite(in: member, at: path + [.key(key)]) { return found }
+            }
+            return nil
+        default:
+            return nil
+        }
+    }
+
+    func write(_ value: JSONValue, into output: inout String, indent: Int = 0) {
+        switch value {
+        case .null:
+            output += "null"
+        case .bool(let bool):
+            output += bool ? "true" : "false"
+        case .number(.integer(let integer)):
+            output += String(integer)
+        case .number(.float(let double)):
+            output += Self.format(double)
+        case .string(let string):
+            output += Self.quoted(string)
+        case .array(let elements):
+            guard !elements.isEmpty else {
+                output += "[]"
+                return
+            }
+            output += "["
+            for (index, element) in elements.enumerated() {
+                if index > 0 { output += "," }
+                newline(&output, indent: indent + 1)
+                write(element, into: &output, indent: indent + 1)
+            }
+            newline(&output, indent: indent)
+            output += "]"
+        case .object(let object):
+            guard !object.isEmpty else {
+                output += "{}"
+                return
+            }
+            var keys = object.keys
+            if sortedKeys {
+                keys.sort { $0.unicodeScalars.lexicographicallyPrecedes($1.unicodeScalars) }
+            }
+            output += "{"
+            for (index, key) in keys.enumerated() {
+                if index > 0 { output += "," }
+                newline(&output, indent: indent + 1)
+                output += Self.quoted(key)
+                output += prettyPrinted ? ": " : ":"
+                write(object[key] ?? .null, into: &output, indent: indent + 1)
+            }
+            newline(&output, indent: indent)
+            output += "}"
+        }
+    }
+
+    private func newline(_ output: inout String, indent: Int) {
+        guard prettyPrinted else { return }
+        output += "\n"
+        output += String(repeating: "  ", count: indent)
+    }
+
+    /// Floats keep a fraction or an exponent so they read back as floats (`1.0`, `1e+20`).
+    static func format(_ double: Double) -> String {
+        if double.isNaN { return "NaN" }
+        if double.isInfinite { return double < 0 ? "-Infinity" : "Infinity" }
+        return double.description
+    }
+
+    /// A JSON string literal: quotes, backslashes and control characters escaped, everything else as is.
+    static func quoted(_ string: String) -> String {
+        var output = "\""
+        for scalar in string.unicodeScalars {
+            switch scalar {
+            case "\"": output += "\\\""
+            case "\\": output += "\\\\"
+            case "\n": output += "\\n"
+            case "\r": output += "\\r"
+            case "\t": output += "\\t"
+            case "\u{08}": output += "\\b"
+            case "\u{0C}": output += "\\f"
+            case _ where scalar.value < 0x20:
+                output += String(format: "\\u%04x", scalar.value)
+            default:
+                output.unicodeScalars.append(scalar)
+            }
+        }
+        output += "\""
+        return output
+    }
+}

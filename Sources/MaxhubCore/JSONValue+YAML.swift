@@ -1,0 +1,263 @@
+import Foundation
+import Yams
+
+extension JSONValue {
+    /// The most nodes a YAML document may expand to once aliases are followed (a guard against alias bombs).
+    public static let maximumYAMLNodeCount = 1_000_000
+
+    /// Reads a YAML document the way PyYAML's `yaml.safe_load` does, for the documents a manifest uses.
+    ///
+    /// Plain scalars resolve with YAML 1.1's rules, as in PyYAML: `1` is an integer, `1.0` a float,
+    /// `1e5` and `1.2.0` strings, `true`/`yes`/`on` and their negations booleans, `null`, `~` and
+    /// nothing at all null; quoted scalars are always strings. Explicit tags `!!str`, `!!int`,
+    /// `!!float`, `!!bool`, `!!null`, `!!seq` and `!!map` are honoured; other tags are an error.
+    /// Anchors, aliases and merge keys (`<<`) work as in PyYAML. Unlike PyYAML, a repeated key is an
+    /// error, mapping keys must be strings, and timestamps stay strings. An empty document is `null`.
+    public init(yaml: String) throws(JSONValueError) {
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: yaml, Self.pyYAMLResolver)
+        } catch let error as YamlError {
+            if case .duplicatedKeysInMapping(let duplicates, let context) = error {
+                throw .duplicateYAMLKeys(duplicates, line: context.mark.line)
+            }
+            throw .invalidYAML(error.description)
+        } catch {
+            throw .invalidYAML(String(describing: error))
+        }
+        guard let root else {
+            self = .null
+            return
+        }
+        var converter = YAMLConverter()
+        self = try converter.convert(root, at: [], depth: 0)
+    }
+
+    /// Yams' default rules, with PyYAML's (YAML 1.1) rules for integers and floats: a float needs a dot,
+    /// an exponent needs a sign, and `0o` is not an octal prefix.
+    static let pyYAMLResolver: Resolver = {
+        let int = "^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+"
+            + "|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+)$"
+        let float = "^(?:[-+]?(?:[0-9][0-9_]*)\\.[0-9_]*(?:[eE][-+][0-9]+)?|\\.[0-9_]+(?:[eE][-+][0-9]+)?"
+            + "|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\\.[0-9_]*|[-+]?\\.(?:inf|Inf|INF)|\\.(?:nan|NaN|NAN))$"
+        do {
+            return try Resolver.default.replacing(.int, with: int).replacing(.float, with: float)
+        } catch {
+            // Both patterns are constants that compile; keep Yams' rules if that ever changes.
+            return .default
+        }
+    }()
+}
+
+/// Turns a composed Yams tree into a ``JSONValue``.
+private struct YAMLConverter {
+    private var nodeCount = 0
+
+    mutating func convert(_ node: Node, at path: [JSONPath.Component], depth: Int) throws(JSONValueError) -> JSONValue {
+        nodeCount += 1
+        guard nodeCount <= JSONValue.maximumYAMLNodeCount else {
+            throw .documentTooLarge(reason: "more than \(JSONValue.maximumYAMLNodeCount) nodes once aliases are expanded")
+        }
+        guard depth <= JSONValue.maximumNestingDepth else {
+            throw .documentTooLarge(reason: "nesting deeper than \(JSONValue.maximumNestingDepth) levels")
+        }
+        switch node {
+        case .scalar(let scalar):
+            return try Self.convert(scalar: scalar, tag: node.resolvedTagName, at: path)
+        case .sequence(let sequence):
+            guard node.resolvedTagName == .seq else {
+                throw .unsupportedYAMLTag(path: JSONPath(path), tag: node.tag.description)
+            }
+            var elements: [JSONValue] = []
+            for (index, element) in sequence.enumerated() {
+                elements.append(try convert(element, at: path + [.index(index)], depth: depth + 1))
+            }
+            return .array(elements)
+        case .mapping(let mapping):
+            guard node.resolvedTagName == .map else {
+                throw .unsupportedYAMLTag(path: JSONPath(path), tag: node.tag.description)
+            }
+            var object = JSONObject()
+            for (key, value) in try flatten(mapping, at: path) {
+                let keyText = try Self.key(key, at: path)
+                object[keyText] = try convert(value, at: path + [.key(keyText)], depth: depth + 1)
+            }
+            return .object(object)
+        case .alias:
+            // Yams resolves aliases while composing; an alias node here has nothing to point at.
+            throw .invalidYAML("\(JSONPath(path)): unresolved alias")
+        }
+    }
+
+    /// PyYAML's `flatten_mapping`: merged pairs first (earlier merge sources win), then the mapping's own.
+    private func flatten(_ mapping: Node.Mapping, at path: [JSONPath.Component]) throws(JSONValueError) -> [(Node, Node)] {
+        var merged: [(Node, Node)] = []
+        var own: [(Node, Node)] = []
+        for (key, value) in mapping {
+            guard key.resolvedTagName == .merge else {
+                own.append((key, value))
+                continue
+            }
+            switch value {
+            case .mapping(let source):
+                merged += try flatten(source, at: path)
+            case .sequence(let sources):
+                var groups: [[(Node, Node)]] = []
+                for source in sources {
+                    guard case .mapping(let sourceMapping) = source else { throw .invalidYAMLMerge(path: JSONPath(path)) }
+                    groups.append(try flatten(sourceMapping, at: path))
+                }
+                for group in groups.reversed() {
+                    merged += group
+                }
+            default:
+                throw .invalidYAMLMerge(path: JSONPath(path))
+            }
+        }
+        return merged + own
+    }
+
+    private static func key(_ key: Node, at path: [JSONPath.Component]) throws(JSONValueError) -> String {
+        guard case .scalar(let scalar) = key else {
+            let kind = if case .sequence = key { "a sequence" } else { "a mapping" }
+            throw .nonStringYAMLKey(path: JSONPath(path), key: kind)
+        }
+        switch key.resolvedTagName {
+        case .str, .nonSpecific, .value:
+            return scalar.string
+        case .timestamp:
+            // PyYAML would make a date; maxhub keeps the text, so a date-like key is still a string.
+            return scalar.string
+        default:
+            let shown = (try? convert(scalar: scalar, tag: key.resolvedTagName, at: path)).map { $0 == .null ? "null" : "\($0.typeName) \($0)" }
+            throw .nonStringYAMLKey(path: JSONPath(path), key: shown ?? scalar.string)
+        }
+    }
+
+    private static func convert(scalar: Node.Scalar, tag: Tag.Name, at path: [JSONPath.Component]) throws(JSONValueError) -> JSONValue {
+        let text = scalar.string
+        switch tag {
+        case .str, .nonSpecific, .timestamp, .value, .merge:
+            return .string(text)
+        case .null:
+            return .null
+        case .bool:
+            switch text.lowercased() {
+            case "yes", "true", "on": return .bool(true)
+            case "no", "false", "off": return .bool(false)
+            default: throw .invalidYAMLScalar(path: JSONPath(path), value: text, tag: "boolean")
+            }
+        case .int:
+            guard let number = parseInteger(text) else {
+                throw .invalidYAMLScalar(path: JSONPath(path), value: text, tag: "integer")
+            }
+            return .number(number)
+        case .float:
+            guard let double = parseFloat(text) else {
+                throw .invalidYAMLScalar(path: JSONPath(path), value: text, tag: "float")
+            }
+            return .float(double)
+        default:
+            throw .unsupportedYAMLTag(path: JSONPath(path), tag: tag.rawValue)
+        }
+    }
+
+    /// PyYAML's `construct_yaml_int`: `_` separators, `0b`, `0x`, a leading `0` for octal, `a:b:c` base 60.
+    /// Values beyond 64 bits become the nearest `Double`.
+    static func parseInteger(_ text: String) -> JSONNumber? {
+        var digits = Substring(text.replacingOccurrences(of: "_", with: ""))
+        var negative = false
+        if let sign = digits.first, sign == "-" || sign == "+" {
+            negative = sign == "-"
+            digits = digits.dropFirst()
+        }
+        guard !digits.isEmpty else { return nil }
+        if digits == "0" { return .integer(0) }
+        if digits.contains(":") {
+            var total: JSONNumber? = .integer(0)
+            for part in digits.split(separator: ":", omittingEmptySubsequences: false) {
+                guard let partValue = accumulate(part, radix: 10), let sum = total else { return nil }
+                total = addMultiplied(sum, by: 60, adding: partValue)
+            }
+            return total.flatMap { negative ? negate($0) : $0 }
+        }
+        let value: JSONNumber?
+        if digits.hasPrefix("0b") {
+            value = accumulate(digits.dropFirst(2), radix: 2)
+        } else if digits.hasPrefix("0x") {
+            value = accumulate(digits.dropFirst(2), radix: 16)
+        } else if digits.hasPrefix("0") {
+            value = accumulate(digits.dropFirst(), radix: 8)
+        } else if digits.allSatisfy(\.isASCII), digits.allSatisfy(\.isNumber) {
+            // Decimal text converts exactly, or correctly rounded beyond 64 bits; -2^63 needs its sign.
+            if let integer = Int64((negative ? "-" : "") + digits) {
+                return .integer(integer)
+            }
+            return Double((negative ? "-" : "") + digits).map(JSONNumber.float)
+        } else {
+            return nil
+        }
+        return value.flatMap { negative ? negate($0) : $0 }
+    }
+
+    private static func accumulate(_ digits: Substring, radix: Int) -> JSONNumber? {
+        guard !digits.isEmpty else { return nil }
+        var total: JSONNumber = .integer(0)
+        for character in digits {
+            guard let digit = character.hexDigitValue, digit < radix else { return nil }
+            total = addMultiplied(total, by: Int64(radix), adding: .integer(Int64(digit)))
+        }
+        return total
+    }
+
+    /// `value * factor + addend`, falling back to `Double` on overflow.
+    private static func addMultiplied(_ value: JSONNumber, by factor: Int64, adding addend: JSONNumber) -> JSONNumber {
+        if case .integer(let integer) = value, case .integer(let add) = addend {
+            let (product, overflow) = integer.multipliedReportingOverflow(by: factor)
+            if !overflow {
+                let (sum, sumOverflow) = product.addingReportingOverflow(add)
+                if !sumOverflow { return .integer(sum) }
+            }
+        }
+        return .float(value.doubleValue * Double(factor) + addend.doubleValue)
+    }
+
+    private static func negate(_ value: JSONNumber) -> JSONNumber {
+        switch value {
+        case .integer(let integer): integer == .min ? .float(-Double(integer)) : .integer(-integer)
+        case .float(let double): .float(-double)
+        }
+    }
+
+    /// PyYAML's `construct_yaml_float`: `_` separators, `.inf`, `.nan`, `a:b.c` base 60, else Python's `float()`.
+    static func parseFloat(_ text: String) -> Double? {
+        var body = Substring(text.replacingOccurrences(of: "_", with: "").lowercased())
+        var sign = 1.0
+        if let first = body.first, first == "-" || first == "+" {
+            sign = first == "-" ? -1 : 1
+            body = body.dropFirst()
+        }
+        if body == ".inf" { return sign * .infinity }
+        if body == ".nan" { return .nan }
+        if body.contains(":") {
+            var total = 0.0
+            for part in body.split(separator: ":", omittingEmptySubsequences: false) {
+                guard let value = pythonFloat(part) else { return nil }
+                total = total * 60 + value
+            }
+            return sign * total
+        }
+        return pythonFloat(body).map { sign * $0 }
+    }
+
+    /// Decimal text as Python's `float()` reads it: digits, at most one dot, an optional exponent.
+    private static func pythonFloat(_ text: Substring) -> Double? {
+        guard !text.isEmpty, text.allSatisfy({ $0.isASCII && ($0.isNumber || ".eE+-".contains($0)) }) else { return nil }
+        return Double(text)
+    }
+}
+
+private extension Node {
+    /// The node's tag after Yams' resolver has looked at it (`tag:yaml.org,2002:int`, ...).
+    var resolvedTagName: Tag.Name { Tag.Name(rawValue: tag.rawValue) }
+}

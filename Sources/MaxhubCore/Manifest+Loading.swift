@@ -1,0 +1,202 @@
+import Foundation
+import Yams
+
+extension Manifest {
+    /// The file name of the manifest at the root of a package.
+    public static let fileName = "maxhub.yaml"
+
+    /// Reads a manifest from YAML (JSON is YAML too), checking it against the schema first.
+    public init(yaml text: String) throws(ManifestError) {
+        let document: JSONValue
+        do {
+            document = try JSONValue(yaml: text)
+        } catch {
+            throw .unreadable("\(error)")
+        }
+        try self.init(document: document)
+    }
+
+    /// Reads a manifest from JSON bytes, checking it against the schema first.
+    public init(json data: Data) throws(ManifestError) {
+        let document: JSONValue
+        do {
+            document = try JSONValue(json: data)
+        } catch {
+            throw .unreadable("\(error)")
+        }
+        try self.init(document: document)
+    }
+
+    /// Reads a manifest from a parsed document: every schema violation is reported at once, then the
+    /// rules the schema cannot express (unique file paths, referenced files that are listed).
+    public init(document: JSONValue) throws(ManifestError) {
+        let violations = ManifestSchema.violations(in: document)
+        guard violations.isEmpty else {
+            throw .invalid(violations.map { ManifestProblem(path: $0.path, message: $0.message) })
+        }
+        do {
+            self = try document.decode(Manifest.self)
+        } catch {
+            throw .invalid([ManifestProblem(path: "(root)", message: "\(error)")])
+        }
+        let problems = consistencyProblems()
+        guard problems.isEmpty else { throw .invalid(problems) }
+    }
+
+    /// Reads `maxhub.yaml` from a package folder.
+    public init(contentsOfPackage folder: URL) throws(ManifestError) {
+        let url = folder.appendingPathComponent(Self.fileName)
+        let text: String
+        do {
+            text = try String(contentsOf: url, encoding: .utf8)
+        } catch {
+            throw .missing(url.path)
+        }
+        try self.init(yaml: text)
+    }
+
+    /// The checks the schema cannot express: file paths are unique, and every file the manifest
+    /// mentions (readme, labels, claim data sets, vocabularies) is in `files:` when that list is present.
+    public func consistencyProblems() -> [ManifestProblem] {
+        var problems: [ManifestProblem] = []
+        guard let files else { return problems }
+        var seen: [String: Int] = [:]
+        for (index, file) in files.enumerated() {
+            if let first = seen[file.path] {
+                problems.append(ManifestProblem(path: "files[\(index)].path", message: "duplicate of files[\(first)]: \"\(file.path)\""))
+            } else {
+                seen[file.path] = index
+            }
+        }
+        for reference in referencedFiles where seen[reference.file] == nil {
+            problems.append(ManifestProblem(path: reference.path, message: "\"\(reference.file)\" is not in files:"))
+        }
+        return problems
+    }
+
+    /// The package files the manifest refers to, each with the path of the field that names it.
+    public var referencedFiles: [(path: String, file: String)] {
+        var references: [(path: String, file: String)] = []
+        if let readme { references.append(("readme", readme)) }
+        for (index, output) in outputs.enumerated() {
+            if let labels = output.labels { references.append(("outputs[\(index)].labels", labels)) }
+        }
+        for (index, claim) in (claims ?? []).enumerated() {
+            references.append(("claims[\(index)].dataset", claim.dataset))
+        }
+        for (inputIndex, input) in inputs.enumerated() {
+            for (stepIndex, step) in (input.processing ?? []).enumerated() {
+                if let vocabulary = step.vocabularyFile {
+                    references.append(("inputs[\(inputIndex)].processing[\(stepIndex)].tokenize.vocabulary", vocabulary))
+                }
+            }
+        }
+        return references
+    }
+
+    /// The canonical YAML form: fixed key order, no comments, `files:` sorted. The same manifest always
+    /// gives the same bytes, which is what a reproducible archive needs.
+    public func canonicalYAML() -> String {
+        var copy = self
+        copy.files = files?.sorted { $0.path.utf8.lexicographicallyPrecedes($1.path.utf8) }
+        do {
+            let encoder = YAMLEncoder()
+            encoder.options = YAMLEncoder.Options(indent: 2, width: -1, allowUnicode: true, sortKeys: false)
+            guard let node = try Yams.compose(yaml: encoder.encode(copy)) else { return "" }
+            let values = try JSONValue(json: JSONEncoder().encode(copy))
+            return try Yams.serialize(node: Self.tidy(node, values), indent: 2, width: -1, allowUnicode: true)
+        } catch {
+            fatalError("a manifest always encodes to YAML: \(error)")
+        }
+    }
+
+    /// Makes the encoder's output easier to read without changing what it says: lists of scalars and flat
+    /// mappings inside lists in flow style (`shape: [1, 64]`), and floats, found in the JSON form of the
+    /// same manifest, written in their shortest round-trip form with a dot (`0.005`, `1.0e-05`), which
+    /// every YAML reader takes for a float.
+    private static func tidy(_ node: Node, _ value: JSONValue?, inSequence: Bool = false) -> Node {
+        switch node {
+        case .scalar(var scalar):
+            switch value {
+            case .number(.float(let double))? where double.isFinite:
+                var text = "\(double)"
+                if !text.contains("."), let exponent = text.firstIndex(of: "e") {
+                    text.insert(contentsOf: ".0", at: exponent)
+                }
+                scalar = Node.Scalar(text, Tag(.float), .plain)
+            case .number(.integer(let integer))?:
+                scalar = Node.Scalar("\(integer)", Tag(.int), .plain)
+            default:
+                break
+            }
+            return .scalar(scalar)
+        case .sequence(let sequence):
+            let items = sequence.enumerated().map { index, item in tidy(item, value?[index], inSequence: true) }
+            let flat = items.allSatisfy { $0.scalar != nil }
+            return .sequence(Node.Sequence(items, sequence.tag, flat ? .flow : .block))
+        case .mapping(let mapping):
+            let pairs = mapping.map { pair in (pair.key, tidy(pair.value, pair.key.string.flatMap { value?[$0] })) }
+            let flat = inSequence && pairs.allSatisfy { $0.1.scalar != nil }
+            return .mapping(Node.Mapping(pairs, mapping.tag, flat ? .flow : .block))
+        case .alias:
+            return node
+        }
+    }
+
+    /// The canonical JSON form: sorted keys, no insignificant whitespace.
+    public func canonicalJSON() -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        do {
+            return try encoder.encode(self)
+        } catch {
+            fatalError("a manifest always encodes to JSON: \(error)")
+        }
+    }
+
+    /// `name@version`.
+    public var reference: String { "\(name)@\(version)" }
+}
+
+/// One thing wrong with a manifest, at a path such as `inputs[0].shape`.
+public struct ManifestProblem: Equatable, Sendable, CustomStringConvertible {
+    public var path: String
+    public var message: String
+
+    public init(path: String, message: String) {
+        self.path = path
+        self.message = message
+    }
+
+    public var description: String { "\(path): \(message)" }
+}
+
+/// Why a manifest could not be read.
+public enum ManifestError: Error, Equatable, CustomStringConvertible {
+    /// There is no `maxhub.yaml` at the given place.
+    case missing(String)
+    /// The text is not YAML or JSON.
+    case unreadable(String)
+    /// The document breaks the schema or the manifest's own rules; every problem is listed.
+    case invalid([ManifestProblem])
+
+    public var description: String {
+        switch self {
+        case .missing(let path):
+            "no manifest at \(path); create one with `maxhub init`"
+        case .unreadable(let reason):
+            "the manifest is not valid YAML: \(reason)"
+        case .invalid(let problems):
+            "the manifest has \(problems.count) problem\(problems.count == 1 ? "" : "s"):\n"
+                + problems.map { "  \($0)" }.joined(separator: "\n")
+        }
+    }
+
+    /// The problems, for `.invalid`; otherwise the error itself as one problem at the root.
+    public var problems: [ManifestProblem] {
+        switch self {
+        case .invalid(let problems): problems
+        default: [ManifestProblem(path: "(root)", message: description)]
+        }
+    }
+}

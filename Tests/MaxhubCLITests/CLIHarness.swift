@@ -1,0 +1,67 @@
+import Foundation
+import Testing
+
+/// Runs the built `maxhub` binary as a user would, in a temporary folder.
+struct CLIHarness {
+    struct Result {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+        var lines: [String] { stdout.split(separator: "\n").map(String.init) }
+    }
+
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// `MAXHUB_BINARY` (set by `make test`), else the debug build in the repository.
+    static var binary: String {
+        if let configured = ProcessInfo.processInfo.environment["MAXHUB_BINARY"], !configured.isEmpty { return configured }
+        return root.appendingPathComponent(".build/debug/maxhub").path
+    }
+
+    let directory: URL
+
+    init() throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("maxhub-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    }
+
+    func cleanUp() { try? FileManager.default.removeItem(at: directory) }
+
+    func url(_ relative: String) -> URL { directory.appendingPathComponent(relative) }
+
+    @discardableResult
+    func run(_ arguments: String...) throws -> Result { try run(arguments) }
+
+    func run(_ arguments: [String]) throws -> Result {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.binary)
+        process.arguments = arguments
+        process.currentDirectoryURL = directory
+        let stdoutFile = url(".stdout-\(UUID().uuidString)")
+        let stderrFile = url(".stderr-\(UUID().uuidString)")
+        FileManager.default.createFile(atPath: stdoutFile.path, contents: nil)
+        FileManager.default.createFile(atPath: stderrFile.path, contents: nil)
+        defer {
+            try? FileManager.default.removeItem(at: stdoutFile)
+            try? FileManager.default.removeItem(at: stderrFile)
+        }
+        process.standardOutput = try FileHandle(forWritingTo: stdoutFile)
+        process.standardError = try FileHandle(forWritingTo: stderrFile)
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        return Result(
+            status: process.terminationStatus,
+            stdout: try String(contentsOf: stdoutFile, encoding: .utf8),
+            stderr: try String(contentsOf: stderrFile, encoding: .utf8)
+        )
+    }
+
+    func write(_ text: String, to relative: String) throws {
+        let target = url(relative)
+        try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(text.utf8).write(to: target)
+    }
+
+    func read(_ relative: String) throws -> String { try String(contentsOf: url(relative), encoding: .utf8) }
+}

@@ -4,7 +4,7 @@ import Foundation
 /// A content address: `sha256:` followed by 64 lowercase hex digits.
 ///
 /// Every blob the hub stores and every file a package lists is named by one.
-public struct Digest: Hashable, Sendable, Codable, CustomStringConvertible, Comparable {
+public struct Digest: Hashable, Sendable, StringCodable, CustomStringConvertible, Comparable {
     /// The 64 lowercase hex digits of the SHA-256 value.
     public let hex: String
 
@@ -54,20 +54,7 @@ public struct Digest: Hashable, Sendable, Codable, CustomStringConvertible, Comp
 
     public static func < (lhs: Digest, rhs: Digest) -> Bool { lhs.hex < rhs.hex }
 
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        let text = try container.decode(String.self)
-        do {
-            try self.init(parsing: text)
-        } catch {
-            throw DecodingError.dataCorruptedError(in: container, debugDescription: error.description)
-        }
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(description)
-    }
+    public init(codingText: String) throws { try self.init(parsing: codingText) }
 
     private static func isHexDigit(_ byte: UInt8) -> Bool {
         (byte >= 0x30 && byte <= 0x39) || (byte >= 0x61 && byte <= 0x66) || (byte >= 0x41 && byte <= 0x46)

@@ -1,5 +1,5 @@
 /// A model's name: `[a-z0-9][a-z0-9._-]{0,63}`, optionally prefixed by an owner of the same shape (`owner/name`).
-public struct ModelName: Hashable, Comparable, Sendable, Codable, CustomStringConvertible, LosslessStringConvertible {
+public struct ModelName: Hashable, Comparable, Sendable, StringCodable, CustomStringConvertible, LosslessStringConvertible {
     /// The owner part of `owner/name`, if any.
     public let owner: String?
     /// The name part.
@@ -36,20 +36,7 @@ public struct ModelName: Hashable, Comparable, Sendable, Codable, CustomStringCo
 
     public static func < (lhs: ModelName, rhs: ModelName) -> Bool { lhs.description < rhs.description }
 
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        let text = try container.decode(String.self)
-        do {
-            try self.init(parsing: text)
-        } catch {
-            throw DecodingError.dataCorruptedError(in: container, debugDescription: error.description)
-        }
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(description)
-    }
+    public init(codingText: String) throws { try self.init(parsing: codingText) }
 
     private static func checkSegment(_ segment: Substring, in text: String) throws(ModelNameError) {
         let bytes = Array(segment.utf8)

@@ -3,7 +3,7 @@
 /// Parsing is strict (no `v` prefix, no leading zeros, no surrounding spaces). Precedence follows
 /// SemVer §11; build metadata is kept and printed but ignored by precedence, so `==` and hashing
 /// mean "same precedence": `1.0.0+a == 1.0.0+b`.
-public struct Version: Hashable, Comparable, Sendable, Codable, CustomStringConvertible, LosslessStringConvertible {
+public struct Version: Hashable, Comparable, Sendable, StringCodable, CustomStringConvertible, LosslessStringConvertible {
     public let major: Int64
     public let minor: Int64
     public let patch: Int64
@@ -116,20 +116,7 @@ public struct Version: Hashable, Comparable, Sendable, Codable, CustomStringConv
         }
     }
 
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        let text = try container.decode(String.self)
-        do {
-            try self.init(parsing: text)
-        } catch {
-            throw DecodingError.dataCorruptedError(in: container, debugDescription: error.description)
-        }
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(description)
-    }
+    public init(codingText: String) throws { try self.init(parsing: codingText) }
 
     static func isIdentifierByte(_ byte: UInt8) -> Bool {
         isDigit(byte) || (byte >= 0x41 && byte <= 0x5a) || (byte >= 0x61 && byte <= 0x7a) || byte == 0x2d

@@ -5,7 +5,7 @@
 /// node-semver does (carets, tildes, x-ranges and hyphens become `>=`/`<` pairs with `-0` upper
 /// bounds), and a prerelease version satisfies a set only when one of its comparators names a
 /// prerelease on the same `major.minor.patch`, unless prereleases are included.
-public struct VersionRange: Sendable, Hashable, CustomStringConvertible, Codable {
+public struct VersionRange: Sendable, Hashable, CustomStringConvertible, StringCodable {
     /// The text the range was parsed from.
     public let text: String
     /// The comparator sets, one per `||` alternative, desugared without and with prereleases included.
@@ -62,20 +62,7 @@ public struct VersionRange: Sendable, Hashable, CustomStringConvertible, Codable
     public static func == (lhs: VersionRange, rhs: VersionRange) -> Bool { lhs.text == rhs.text }
     public func hash(into hasher: inout Hasher) { hasher.combine(text) }
 
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        let text = try container.decode(String.self)
-        do {
-            try self.init(parsing: text)
-        } catch {
-            throw DecodingError.dataCorruptedError(in: container, debugDescription: error.description)
-        }
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(text)
-    }
+    public init(codingText: String) throws { try self.init(parsing: codingText) }
 
     // MARK: Semantics
 

@@ -16,6 +16,11 @@ struct SchemaCompiler {
     private var indexByPointer: [String: Int] = [:]
     private var pendingReferences: [(node: Int, reference: String, pointer: String)] = []
     private var rootID: String?
+    /// How many object schemas enclose the one being compiled.
+    private var nesting = 0
+
+    /// How deeply object schemas may nest inside each other (real schemas stay within a dozen levels).
+    static let maximumNesting = 48
 
     init(document: JSONValue) {
         self.document = document
@@ -50,6 +55,9 @@ struct SchemaCompiler {
         case .bool(let bool):
             nodes.append(.boolean(bool, pointer: pointer))
         case .object(let object):
+            guard nesting < Self.maximumNesting else { throw .schemaTooDeep(at: pointer) }
+            nesting += 1
+            defer { nesting -= 1 }
             nodes.append(.boolean(true, pointer: pointer))
             nodes[index] = .rules(SchemaNode(try compileRules(object, at: tokens, index: index)))
         default:
@@ -58,106 +66,119 @@ struct SchemaCompiler {
         return index
     }
 
-    // The switch lists each supported keyword once; splitting it would only scatter the list.
+    /// Keywords whose value is one subschema.
+    private static let subschemaKeywords: [String: WritableKeyPath<SchemaRules, Int?> & Sendable] = [
+        "items": \.items, "contains": \.contains, "additionalProperties": \.additionalProperties,
+        "propertyNames": \.propertyNames, "not": \.not, "if": \.ifSchema, "then": \.thenSchema, "else": \.elseSchema,
+    ]
+
+    /// Keywords whose value is a non-empty array of subschemas.
+    private static let subschemaListKeywords: [String: WritableKeyPath<SchemaRules, [Int]> & Sendable] = [
+        "prefixItems": \.prefixItems, "allOf": \.allOf, "anyOf": \.anyOf, "oneOf": \.oneOf,
+    ]
+
+    /// Keywords whose value is a non-negative integer.
+    private static let countKeywords: [String: WritableKeyPath<SchemaRules, Int?> & Sendable] = [
+        "minLength": \.minLength, "maxLength": \.maxLength, "minItems": \.minItems, "maxItems": \.maxItems,
+        "minContains": \.minContains, "maxContains": \.maxContains,
+        "minProperties": \.minProperties, "maxProperties": \.maxProperties,
+    ]
+
+    /// Keywords whose value is a number bounding the instance.
+    private static let boundKeywords: [String: WritableKeyPath<SchemaRules, JSONNumber?> & Sendable] = [
+        "minimum": \.minimum, "maximum": \.maximum, "exclusiveMinimum": \.exclusiveMinimum, "exclusiveMaximum": \.exclusiveMaximum,
+    ]
+
+    /// Compiles one object schema. Subschemas recurse through here, so the keywords that hold no
+    /// subschema are handled in ``compileAssertion(_:_:at:index:into:)`` to keep this frame small.
     private mutating func compileRules(_ object: JSONObject, at tokens: [String], index: Int) throws(JSONSchemaError) -> SchemaRules {
-        let pointer = Self.pointer(tokens)
-        var rules = SchemaRules(pointer: pointer)
+        var rules = SchemaRules(pointer: Self.pointer(tokens))
         for (keyword, value) in object {
-            let here = tokens + [keyword]
-            switch keyword {
-            case _ where Self.annotations.contains(keyword):
-                continue
-            case "x-expected":
-                rules.expected = value.stringValue
-            case _ where keyword.hasPrefix("x-"):
-                continue
-            case "$schema":
-                guard let uri = value.stringValue else { throw invalid(keyword, tokens, "a URI string") }
-                guard uri == Self.dialect || uri == Self.dialect + "#" else { throw .unsupportedDialect(uri) }
-            case "$id":
-                guard value.stringValue != nil else { throw invalid(keyword, tokens, "a URI string") }
-                guard tokens.isEmpty else {
-                    // An embedded $id would change how references below it resolve.
-                    throw .unsupportedKeyword("$id (below the root)", at: pointer)
-                }
-            case "$defs":
-                guard case .object(let definitions) = value else { throw invalid(keyword, tokens, "an object of schemas") }
-                for (name, definition) in definitions {
-                    _ = try compile(definition, at: here + [name])
-                }
-            case "$ref":
-                guard let reference = value.stringValue else { throw invalid(keyword, tokens, "a string") }
-                pendingReferences.append((node: index, reference: reference, pointer: pointer))
-            case "type":
-                rules.types = try typeList(value, tokens)
-            case "enum":
-                guard case .array(let values) = value else { throw invalid(keyword, tokens, "an array") }
-                rules.enumValues = values
-            case "const":
-                rules.constValue = value
-            case "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum":
-                guard case .number(let number) = value else { throw invalid(keyword, tokens, "a number") }
-                switch keyword {
-                case "minimum": rules.minimum = number
-                case "maximum": rules.maximum = number
-                case "exclusiveMinimum": rules.exclusiveMinimum = number
-                default: rules.exclusiveMaximum = number
-                }
-            case "multipleOf":
-                guard case .number(let number) = value, number > .integer(0) else {
-                    throw invalid(keyword, tokens, "a number greater than 0")
-                }
-                rules.multipleOf = number
-            case "minLength": rules.minLength = try count(value, keyword, tokens)
-            case "maxLength": rules.maxLength = try count(value, keyword, tokens)
-            case "minItems": rules.minItems = try count(value, keyword, tokens)
-            case "maxItems": rules.maxItems = try count(value, keyword, tokens)
-            case "minContains": rules.minContains = try count(value, keyword, tokens)
-            case "maxContains": rules.maxContains = try count(value, keyword, tokens)
-            case "minProperties": rules.minProperties = try count(value, keyword, tokens)
-            case "maxProperties": rules.maxProperties = try count(value, keyword, tokens)
-            case "pattern":
-                guard let source = value.stringValue else { throw invalid(keyword, tokens, "a string") }
-                rules.pattern = try pattern(source, at: here)
-            case "uniqueItems":
-                guard let bool = value.boolValue else { throw invalid(keyword, tokens, "a boolean") }
-                rules.uniqueItems = bool
-            case "prefixItems":
-                rules.prefixItems = try schemaList(value, at: here)
-            case "items": rules.items = try compile(value, at: here)
-            case "contains": rules.contains = try compile(value, at: here)
-            case "additionalProperties": rules.additionalProperties = try compile(value, at: here)
-            case "propertyNames": rules.propertyNames = try compile(value, at: here)
-            case "not": rules.not = try compile(value, at: here)
-            case "if": rules.ifSchema = try compile(value, at: here)
-            case "then": rules.thenSchema = try compile(value, at: here)
-            case "else": rules.elseSchema = try compile(value, at: here)
-            case "allOf": rules.allOf = try schemaList(value, at: here)
-            case "anyOf": rules.anyOf = try schemaList(value, at: here)
-            case "oneOf": rules.oneOf = try schemaList(value, at: here)
-            case "properties":
-                guard case .object(let properties) = value else { throw invalid(keyword, tokens, "an object of schemas") }
-                for (name, schema) in properties {
-                    rules.properties.append((name: name, schema: try compile(schema, at: here + [name])))
-                }
-            case "patternProperties":
-                guard case .object(let properties) = value else { throw invalid(keyword, tokens, "an object of schemas") }
-                for (source, schema) in properties {
-                    let compiled = try pattern(source, at: here)
-                    rules.patternProperties.append((pattern: compiled, schema: try compile(schema, at: here + [source])))
-                }
-            case "required":
-                rules.required = try stringList(value, keyword, tokens)
-            case "dependentRequired":
-                guard case .object(let dependencies) = value else { throw invalid(keyword, tokens, "an object of string arrays") }
-                for (property, required) in dependencies {
-                    rules.dependentRequired.append((property: property, required: try stringList(required, keyword, tokens)))
-                }
-            default:
-                throw .unsupportedKeyword(keyword, at: pointer)
+            if let keyPath = Self.subschemaKeywords[keyword] {
+                rules[keyPath: keyPath] = try compile(value, at: tokens + [keyword])
+            } else if let keyPath = Self.subschemaListKeywords[keyword] {
+                rules[keyPath: keyPath] = try schemaList(value, at: tokens + [keyword])
+            } else if keyword == "properties" || keyword == "patternProperties" || keyword == "$defs" {
+                try compileSchemaMap(keyword, value, at: tokens, into: &rules)
+            } else {
+                try compileAssertion(keyword, value, at: tokens, index: index, into: &rules)
             }
         }
         return rules
+    }
+
+    /// `properties`, `patternProperties` and `$defs`: objects whose values are subschemas.
+    private mutating func compileSchemaMap(_ keyword: String, _ value: JSONValue, at tokens: [String],
+                                           into rules: inout SchemaRules) throws(JSONSchemaError) {
+        guard case .object(let members) = value else { throw invalid(keyword, tokens, "an object of schemas") }
+        let here = tokens + [keyword]
+        for (name, schema) in members {
+            switch keyword {
+            case "properties":
+                rules.properties.append((name: name, schema: try compile(schema, at: here + [name])))
+            case "patternProperties":
+                let compiled = try pattern(name, at: here)
+                rules.patternProperties.append((pattern: compiled, schema: try compile(schema, at: here + [name])))
+            default:
+                _ = try compile(schema, at: here + [name])
+            }
+        }
+    }
+
+    /// The keywords that hold no subschema: assertions, references and annotations; anything else is refused.
+    private mutating func compileAssertion(_ keyword: String, _ value: JSONValue, at tokens: [String], index: Int,
+                                           into rules: inout SchemaRules) throws(JSONSchemaError) {
+        if let keyPath = Self.countKeywords[keyword] {
+            rules[keyPath: keyPath] = try count(value, keyword, tokens)
+            return
+        }
+        if let keyPath = Self.boundKeywords[keyword] {
+            guard case .number(let number) = value else { throw invalid(keyword, tokens, "a number") }
+            rules[keyPath: keyPath] = number
+            return
+        }
+        switch keyword {
+        case _ where Self.annotations.contains(keyword):
+            break
+        case "x-expected":
+            rules.expected = value.stringValue
+        case _ where keyword.hasPrefix("x-"):
+            break
+        case "$schema":
+            guard let uri = value.stringValue else { throw invalid(keyword, tokens, "a URI string") }
+            guard uri == Self.dialect || uri == Self.dialect + "#" else { throw .unsupportedDialect(uri) }
+        case "$id":
+            guard value.stringValue != nil else { throw invalid(keyword, tokens, "a URI string") }
+            guard tokens.isEmpty else { throw .embeddedID(at: rules.pointer) }
+        case "$ref":
+            guard let reference = value.stringValue else { throw invalid(keyword, tokens, "a string") }
+            pendingReferences.append((node: index, reference: reference, pointer: rules.pointer))
+        case "type":
+            rules.types = try typeList(value, tokens)
+        case "enum":
+            guard case .array(let values) = value else { throw invalid(keyword, tokens, "an array") }
+            rules.enumValues = values
+        case "const":
+            rules.constValue = value
+        case "multipleOf":
+            guard case .number(let number) = value, number > .integer(0) else { throw invalid(keyword, tokens, "a number greater than 0") }
+            rules.multipleOf = number
+        case "pattern":
+            guard let source = value.stringValue else { throw invalid(keyword, tokens, "a string") }
+            rules.pattern = try pattern(source, at: tokens + [keyword])
+        case "uniqueItems":
+            guard let bool = value.boolValue else { throw invalid(keyword, tokens, "a boolean") }
+            rules.uniqueItems = bool
+        case "required":
+            rules.required = try stringList(value, keyword, tokens)
+        case "dependentRequired":
+            guard case .object(let dependencies) = value else { throw invalid(keyword, tokens, "an object of string arrays") }
+            for (property, required) in dependencies {
+                rules.dependentRequired.append((property: property, required: try stringList(required, keyword, tokens)))
+            }
+        default:
+            throw .unsupportedKeyword(keyword, at: rules.pointer)
+        }
     }
 
     // MARK: - Keyword values

@@ -24,13 +24,13 @@ struct SchemaProblem {
             }
             return lhs.offset < rhs.offset
         }
-        var seen = Set<SchemaViolation>()
-        var seenText = Set<String>()
+        var seen = Set<String>()
         var result: [SchemaViolation] = []
         for entry in sorted {
             let violation = entry.problem.violation
-            guard seen.insert(violation).inserted, seenText.insert(violation.description).inserted else { continue }
-            result.append(violation)
+            if seen.insert(violation.description).inserted {
+                result.append(violation)
+            }
         }
         return result
     }
@@ -59,17 +59,17 @@ struct SchemaProblem {
 
 /// Applies compiled schemas to an instance, collecting every problem.
 struct SchemaEvaluator {
-    /// How deep subschemas may nest during one validation before it stops (cycles are refused at load;
-    /// this bounds instances nested deeper than any parser would produce).
-    static let maximumDepth = 2_000
+    /// How deeply subschema evaluations may nest before validation reports the instance as too deep instead
+    /// of risking the stack (each level of the instance takes one or more). Cycles are refused at load, so
+    /// only deep instances reach it; Python's validator stops with a RecursionError at a similar depth.
+    static let maximumDepth = 300
 
     let nodes: [CompiledSchema]
 
     func evaluate(_ index: Int, _ instance: JSONValue, at location: [JSONPath.Component], depth: Int,
                   into problems: inout [SchemaProblem]) {
         guard depth < Self.maximumDepth else {
-            problems.append(SchemaProblem(location: location, message: "is nested too deeply to validate",
-                                          keyword: "$ref", schemaLocation: nodes[index].pointer))
+            reportTooDeep(index, at: location, into: &problems)
             return
         }
         switch nodes[index] {
@@ -82,6 +82,11 @@ struct SchemaEvaluator {
             context.run()
             problems += context.problems
         }
+    }
+
+    private func reportTooDeep(_ index: Int, at location: [JSONPath.Component], into problems: inout [SchemaProblem]) {
+        problems.append(SchemaProblem(location: location, message: "is nested too deeply to validate", keyword: "maximumDepth",
+                                      schemaLocation: nodes[index].pointer))
     }
 
     func isValid(_ index: Int, _ instance: JSONValue, depth: Int) -> Bool {
@@ -153,7 +158,7 @@ private struct RuleContext {
         evaluator.evaluate(index, value, at: path, depth: depth + 1, into: &problems)
     }
 
-    private func problems(of index: Int) -> [SchemaProblem] {
+    private func problems(ofBranch index: Int) -> [SchemaProblem] {
         var found: [SchemaProblem] = []
         evaluator.evaluate(index, instance, at: location, depth: depth + 1, into: &found)
         return found
@@ -259,26 +264,39 @@ private struct RuleContext {
 
     /// The keywords that apply subschemas to elements (on the recursion path: no messages built here).
     private mutating func descendIntoArray(_ elements: [JSONValue]) {
-        let prefixCount = rules.prefixItems.count
+        if !rules.prefixItems.isEmpty {
+            descendIntoPrefixItems(elements)
+        }
+        if let items = rules.items, elements.count > rules.prefixItems.count {
+            descendIntoItems(elements, items)
+        }
+        if let contains = rules.contains {
+            checkContains(countMatches(elements, contains))
+        }
+    }
+
+    private mutating func descendIntoPrefixItems(_ elements: [JSONValue]) {
         for (position, schema) in zip(elements.indices, rules.prefixItems) {
             descend(schema, elements[position], location + [.index(position)])
         }
-        if let items = rules.items, elements.count > prefixCount {
-            for position in prefixCount..<elements.count {
-                if evaluator.isFalse(items) {
-                    reportUnexpectedItem(at: position)
-                } else {
-                    descend(items, elements[position], location + [.index(position)])
-                }
+    }
+
+    private mutating func descendIntoItems(_ elements: [JSONValue], _ items: Int) {
+        for position in rules.prefixItems.count..<elements.count {
+            if evaluator.isFalse(items) {
+                reportUnexpectedItem(at: position)
+            } else {
+                descend(items, elements[position], location + [.index(position)])
             }
         }
-        if let contains = rules.contains {
-            var matches = 0
-            for element in elements where isValid(contains, element) {
-                matches += 1
-            }
-            checkContains(matches)
+    }
+
+    private func countMatches(_ elements: [JSONValue], _ schema: Int) -> Int {
+        var matches = 0
+        for element in elements where isValid(schema, element) {
+            matches += 1
         }
+        return matches
     }
 
     private mutating func reportUnexpectedItem(at position: Int) {
@@ -347,26 +365,45 @@ private struct RuleContext {
 
     /// The keywords that apply subschemas to members (on the recursion path: no messages built here).
     private mutating func descendIntoObject(_ object: JSONObject) {
+        if !rules.properties.isEmpty {
+            descendIntoProperties(object)
+        }
+        if !rules.patternProperties.isEmpty || rules.additionalProperties != nil {
+            descendIntoOtherProperties(object)
+        }
+    }
+
+    private mutating func descendIntoProperties(_ object: JSONObject) {
         for (name, schema) in rules.properties {
             if let value = object[name] {
                 descend(schema, value, location + [.key(name)])
             }
         }
-        guard !rules.patternProperties.isEmpty || rules.additionalProperties != nil else { return }
-        for (key, value) in object {
+    }
+
+    private mutating func descendIntoOtherProperties(_ object: JSONObject) {
+        for key in object.keys {
+            guard let value = object[key] else { continue }
             var matchedPattern = false
             for (pattern, schema) in rules.patternProperties where pattern.matches(key) {
                 matchedPattern = true
                 descend(schema, value, location + [.key(key)])
             }
-            guard let additional = rules.additionalProperties, !matchedPattern, !rules.properties.contains(where: { $0.name == key })
-            else { continue }
+            guard let additional = rules.additionalProperties, !matchedPattern, !isDeclared(key) else { continue }
             if evaluator.isFalse(additional) {
-                report("unknown property", "additionalProperties", at: location + [.key(key)])
+                reportUnknownProperty(key)
             } else {
                 descend(additional, value, location + [.key(key)])
             }
         }
+    }
+
+    private func isDeclared(_ key: String) -> Bool {
+        rules.properties.contains { $0.name == key }
+    }
+
+    private mutating func reportUnknownProperty(_ key: String) {
+        report("unknown property", "additionalProperties", at: location + [.key(key)])
     }
 
     private mutating func checkPropertyNames(_ object: JSONObject, against names: Int) {
@@ -389,30 +426,42 @@ private struct RuleContext {
             descend(schema, instance, location)
         }
         if !rules.anyOf.isEmpty {
-            checkAnyOf(rules.anyOf.map(problems(of:)))
+            checkAnyOf()
         }
         if !rules.oneOf.isEmpty {
-            checkOneOf(rules.oneOf.map(problems(of:)))
+            checkOneOf()
         }
-        if let not = rules.not, isValid(not, instance) {
-            report("must not match the schema given under \"not\"", "not")
+        if let not = rules.not {
+            checkNot(not)
         }
         if let condition = rules.ifSchema {
-            if isValid(condition, instance) {
-                if let then = rules.thenSchema { descend(then, instance, location) }
-            } else if let otherwise = rules.elseSchema {
-                descend(otherwise, instance, location)
-            }
+            descendIntoConditional(condition)
         }
     }
 
-    private mutating func checkAnyOf(_ results: [[SchemaProblem]]) {
+    private mutating func checkNot(_ not: Int) {
+        if isValid(not, instance) {
+            report("must not match the schema given under \"not\"", "not")
+        }
+    }
+
+    private mutating func descendIntoConditional(_ condition: Int) {
+        if isValid(condition, instance) {
+            if let then = rules.thenSchema { descend(then, instance, location) }
+        } else if let otherwise = rules.elseSchema {
+            descend(otherwise, instance, location)
+        }
+    }
+
+    private mutating func checkAnyOf() {
+        let results = rules.anyOf.map(problems(ofBranch:))
         if !results.contains(where: \.isEmpty) {
             problems += explainNoMatch(results, keyword: "anyOf")
         }
     }
 
-    private mutating func checkOneOf(_ results: [[SchemaProblem]]) {
+    private mutating func checkOneOf() {
+        let results = rules.oneOf.map(problems(ofBranch:))
         let validCount = results.filter(\.isEmpty).count
         if validCount == 0 {
             problems += explainNoMatch(results, keyword: "oneOf")
@@ -437,8 +486,9 @@ private struct RuleContext {
                 for type in rootProblems.flatMap(\.expectedTypes) where !expected.contains(type) {
                     expected.append(type)
                 }
-                return [SchemaProblem(location: location, message: "expected \(SchemaText.alternatives(expected)), got \(SchemaText.kind(of: instance))",
-                                      keyword: "type", schemaLocation: schemaLocation, expectedTypes: expected)]
+                let message = "expected \(SchemaText.alternatives(expected)), got \(SchemaText.kind(of: instance))"
+                return [SchemaProblem(location: location, message: message, keyword: "type", schemaLocation: schemaLocation,
+                                      expectedTypes: expected)]
             }
         } else if candidates.count == 1 {
             return candidates[0]

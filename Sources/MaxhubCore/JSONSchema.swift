@@ -18,7 +18,8 @@ import Foundation
 /// `title`, `description`, `examples`, `default`, `deprecated`, `readOnly`, `writeOnly`, `format`, and any
 /// key starting with `x-`. `x-expected` next to a `pattern` phrases what the pattern wants, for messages
 /// such as `version: expected a SemVer 2.0.0 version such as 1.2.0, got "1.2"`. Every other keyword
-/// makes loading fail.
+/// makes loading fail, as do malformed keyword values, invalid patterns, non-local references and
+/// reference loops that never descend into the instance.
 public struct JSONSchema: Sendable {
     /// The schema document as it was given.
     public let document: JSONValue
@@ -42,7 +43,14 @@ public struct JSONSchema: Sendable {
         try self.init(value)
     }
 
-    /// Every way the instance fails the schema, in the order the instance is written; empty when it is valid.
+    /// Every way the instance fails the schema; empty when it is valid.
+    ///
+    /// Violations come in the order the instance is written (members as they appear, missing required
+    /// members after the present ones, a value before what is inside it), each `path: message` once.
+    /// A failed `anyOf` or `oneOf` is explained once: by the problems of the branch the instance evidently
+    /// meant, by a merged `expected A or B, got C`, or by `does not match any of the allowed forms`.
+    /// An instance nested so deeply that validation would need more than 300 nested subschema
+    /// evaluations gets one `is nested too deeply to validate` violation instead of exhausting the stack.
     public func validate(_ instance: JSONValue) -> [SchemaViolation] {
         let evaluator = SchemaEvaluator(nodes: nodes)
         var problems: [SchemaProblem] = []

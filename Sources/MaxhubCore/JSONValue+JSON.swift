@@ -1,7 +1,7 @@
 import Foundation
 
 extension JSONValue {
-    /// The deepest nesting of arrays and objects a parsed document may have.
+    /// The deepest nesting of arrays and objects a parsed JSON or YAML document may have.
     public static let maximumNestingDepth = 512
 
     /// Parses a JSON document (RFC 8259; an optional UTF-8 byte order mark is skipped).
@@ -60,8 +60,7 @@ struct JSONParser {
     }
 
     mutating func parseDocument() throws(JSONValueError) -> JSONValue {
-        skipWhitespace()
-        let value = try parseValue(depth: 0)
+        let value = try parseValue()
         skipWhitespace()
         guard position == bytes.count else {
             throw failure("unexpected data after the document")
@@ -81,13 +80,97 @@ struct JSONParser {
         }
     }
 
-    private mutating func parseValue(depth: Int) throws(JSONValueError) -> JSONValue {
+    /// Reads one value without recursion: the arrays and objects still being read wait on explicit stacks,
+    /// so that even the deepest allowed document needs no more machine stack than a flat one.
+    private mutating func parseValue() throws(JSONValueError) -> JSONValue {
+        var openIsArray: [Bool] = []
+        var openArrays: [[JSONValue]] = []
+        var openObjects: [JSONObject] = []
+        var pendingKeys: [String] = []
+        while true {
+            skipWhitespace()
+            var value: JSONValue
+            switch current {
+            case UInt8(ascii: "{"):
+                try checkDepth(openIsArray.count + 1)
+                position += 1
+                skipWhitespace()
+                if current == UInt8(ascii: "}") {
+                    position += 1
+                    value = .object(JSONObject())
+                } else {
+                    pendingKeys.append(try parseKey())
+                    openObjects.append(JSONObject())
+                    openIsArray.append(false)
+                    continue
+                }
+            case UInt8(ascii: "["):
+                try checkDepth(openIsArray.count + 1)
+                position += 1
+                skipWhitespace()
+                if current == UInt8(ascii: "]") {
+                    position += 1
+                    value = .array([])
+                } else {
+                    openArrays.append([])
+                    openIsArray.append(true)
+                    continue
+                }
+            default:
+                value = try parseScalar()
+            }
+            // Hand the finished value to the innermost open container, closing containers as they end.
+            while let isArray = openIsArray.last {
+                skipWhitespace()
+                if isArray {
+                    openArrays[openArrays.count - 1].append(value)
+                    if current == UInt8(ascii: ",") {
+                        position += 1
+                        break
+                    }
+                    guard current == UInt8(ascii: "]") else { throw failure("expected ',' or ']' in an array") }
+                    position += 1
+                    openIsArray.removeLast()
+                    value = .array(openArrays.removeLast())
+                } else {
+                    openObjects[openObjects.count - 1][pendingKeys.removeLast()] = value
+                    if current == UInt8(ascii: ",") {
+                        position += 1
+                        skipWhitespace()
+                        pendingKeys.append(try parseKey())
+                        break
+                    }
+                    guard current == UInt8(ascii: "}") else { throw failure("expected ',' or '}' in an object") }
+                    position += 1
+                    openIsArray.removeLast()
+                    value = .object(openObjects.removeLast())
+                }
+            }
+            if openIsArray.isEmpty {
+                return value
+            }
+        }
+    }
+
+    private func checkDepth(_ depth: Int) throws(JSONValueError) {
+        guard depth <= JSONValue.maximumNestingDepth else {
+            throw .documentTooLarge(reason: "nesting deeper than \(JSONValue.maximumNestingDepth) levels")
+        }
+    }
+
+    /// `"key" :`, leaving the position at the member's value.
+    private mutating func parseKey() throws(JSONValueError) -> String {
+        guard current == UInt8(ascii: "\"") else { throw failure("expected a string key") }
+        let key = try parseString()
+        skipWhitespace()
+        guard current == UInt8(ascii: ":") else { throw failure("expected ':' after an object key") }
+        position += 1
+        return key
+    }
+
+    private mutating func parseScalar() throws(JSONValueError) -> JSONValue {
         guard let byte = current else { throw failure("unexpected end of data, expected a value") }
         switch byte {
-        case UInt8(ascii: "{"):
-            return try parseObject(depth: depth + 1)
-        case UInt8(ascii: "["):
-            return try parseArray(depth: depth + 1)
         case UInt8(ascii: "\""):
             return .string(try parseString())
         case UInt8(ascii: "t"):
@@ -112,66 +195,6 @@ struct JSONParser {
               bytes[position..<(position + expected.count)].elementsEqual(expected)
         else { throw failure("invalid literal, expected \(literal)") }
         position += expected.count
-    }
-
-    private mutating func parseObject(depth: Int) throws(JSONValueError) -> JSONValue {
-        guard depth <= JSONValue.maximumNestingDepth else {
-            throw .documentTooLarge(reason: "nesting deeper than \(JSONValue.maximumNestingDepth) levels")
-        }
-        position += 1
-        var object = JSONObject()
-        skipWhitespace()
-        if current == UInt8(ascii: "}") {
-            position += 1
-            return .object(object)
-        }
-        while true {
-            skipWhitespace()
-            guard current == UInt8(ascii: "\"") else { throw failure("expected a string key") }
-            let key = try parseString()
-            skipWhitespace()
-            guard current == UInt8(ascii: ":") else { throw failure("expected ':' after an object key") }
-            position += 1
-            skipWhitespace()
-            object[key] = try parseValue(depth: depth)
-            skipWhitespace()
-            switch current {
-            case UInt8(ascii: ","):
-                position += 1
-            case UInt8(ascii: "}"):
-                position += 1
-                return .object(object)
-            default:
-                throw failure("expected ',' or '}' in an object")
-            }
-        }
-    }
-
-    private mutating func parseArray(depth: Int) throws(JSONValueError) -> JSONValue {
-        guard depth <= JSONValue.maximumNestingDepth else {
-            throw .documentTooLarge(reason: "nesting deeper than \(JSONValue.maximumNestingDepth) levels")
-        }
-        position += 1
-        var elements: [JSONValue] = []
-        skipWhitespace()
-        if current == UInt8(ascii: "]") {
-            position += 1
-            return .array(elements)
-        }
-        while true {
-            skipWhitespace()
-            elements.append(try parseValue(depth: depth))
-            skipWhitespace()
-            switch current {
-            case UInt8(ascii: ","):
-                position += 1
-            case UInt8(ascii: "]"):
-                position += 1
-                return .array(elements)
-            default:
-                throw failure("expected ',' or ']' in an array")
-            }
-        }
     }
 
     private mutating func parseString() throws(JSONValueError) -> String {

@@ -14,6 +14,11 @@ extension JSONValue {
     /// Anchors, aliases and merge keys (`<<`) work as in PyYAML. Unlike PyYAML, a repeated key is an
     /// error, mapping keys must be strings, and timestamps stay strings. An empty document is `null`.
     public init(yaml: String) throws(JSONValueError) {
+        // Yams builds a chain of aliases (`b: &b [*a]`, `c: &c [*b]`, ...) by recursion; tens of thousands
+        // exhaust the stack before any limit below can act. Real manifests use a handful.
+        guard Self.aliasLikeTokenCount(in: yaml) <= Self.maximumYAMLAliasCount else {
+            throw .documentTooLarge(reason: "more than \(Self.maximumYAMLAliasCount) aliases")
+        }
         let root: Node?
         do {
             root = try Yams.compose(yaml: yaml, Self.pyYAMLResolver)
@@ -30,7 +35,28 @@ extension JSONValue {
             return
         }
         var converter = YAMLConverter()
-        self = try converter.convert(root, at: [], depth: 0)
+        self = try converter.convert(root)
+    }
+
+    /// The most aliases (`*name`) a YAML document may use.
+    public static let maximumYAMLAliasCount = 1_000
+
+    /// An upper bound on the aliases in a YAML text: each `*` that starts a token (after a line start, a
+    /// space or tab, or one of `[`, `{`, `,`) and is followed by something other than a space.
+    static func aliasLikeTokenCount(in yaml: String) -> Int {
+        let separators: Set<UInt8> = [0x0A, 0x0D, 0x20, 0x09, UInt8(ascii: "["), UInt8(ascii: "{"), UInt8(ascii: ",")]
+        let spaces: Set<UInt8> = [0x0A, 0x0D, 0x20, 0x09]
+        var count = 0
+        var previous: UInt8 = 0x0A
+        var candidate = false
+        for byte in yaml.utf8 {
+            if candidate && !spaces.contains(byte) {
+                count += 1
+            }
+            candidate = byte == UInt8(ascii: "*") && separators.contains(previous)
+            previous = byte
+        }
+        return count
     }
 
     /// Yams' default rules, with PyYAML's (YAML 1.1) rules for integers and floats: a float needs a dot,
@@ -49,48 +75,108 @@ extension JSONValue {
     }()
 }
 
-/// Turns a composed Yams tree into a ``JSONValue``.
+/// Turns a composed Yams tree into a ``JSONValue``, without recursion: the sequences and mappings being
+/// converted wait on an explicit stack, so that deep documents need no more machine stack than flat ones.
 private struct YAMLConverter {
+    /// A sequence or mapping whose children are being converted.
+    private struct OpenCollection {
+        var path: [JSONPath.Component]
+        var children: [(key: String?, node: Node)]
+        var next = 0
+        var elements: [JSONValue] = []
+        var object = JSONObject()
+
+        var isSequence: Bool { children.first?.key == nil }
+
+        /// Where the next child goes, if any is left.
+        var nextChild: (node: Node, path: [JSONPath.Component])? {
+            guard next < children.count else { return nil }
+            let child = children[next]
+            return (child.node, path + [child.key.map(JSONPath.Component.key) ?? .index(next)])
+        }
+    }
+
+    /// How deeply merge keys may pull in mappings that themselves merge others.
+    static let maximumMergeDepth = 64
+
     private var nodeCount = 0
 
-    mutating func convert(_ node: Node, at path: [JSONPath.Component], depth: Int) throws(JSONValueError) -> JSONValue {
+    mutating func convert(_ root: Node) throws(JSONValueError) -> JSONValue {
+        var open: [OpenCollection] = []
+        var pending: (node: Node, path: [JSONPath.Component]) = (root, [])
+        while true {
+            guard let finished = try start(pending.node, at: pending.path, depth: open.count, opening: &open) else {
+                // A non-empty collection was opened; convert its first child next.
+                if let child = open.last?.nextChild { pending = child }
+                continue
+            }
+            // Hand the finished value to the innermost open collection, closing collections as they fill up.
+            var result = finished
+            while !open.isEmpty {
+                let top = open.count - 1
+                let child = open[top].children[open[top].next]
+                if let key = child.key {
+                    open[top].object[key] = result
+                } else {
+                    open[top].elements.append(result)
+                }
+                open[top].next += 1
+                if let next = open[top].nextChild {
+                    pending = next
+                    break
+                }
+                let closed = open.removeLast()
+                result = closed.isSequence ? .array(closed.elements) : .object(closed.object)
+            }
+            if open.isEmpty {
+                return result
+            }
+        }
+    }
+
+    /// Converts a scalar or an empty collection and returns it, or opens a non-empty collection and returns nil.
+    private mutating func start(_ node: Node, at path: [JSONPath.Component], depth: Int,
+                                opening open: inout [OpenCollection]) throws(JSONValueError) -> JSONValue? {
         nodeCount += 1
         guard nodeCount <= JSONValue.maximumYAMLNodeCount else {
             throw .documentTooLarge(reason: "more than \(JSONValue.maximumYAMLNodeCount) nodes once aliases are expanded")
         }
-        guard depth <= JSONValue.maximumNestingDepth else {
-            throw .documentTooLarge(reason: "nesting deeper than \(JSONValue.maximumNestingDepth) levels")
-        }
+        let children: [(key: String?, node: Node)]
         switch node {
         case .scalar(let scalar):
             return try Self.convert(scalar: scalar, tag: node.resolvedTagName, at: path)
+        case .sequence where depth >= JSONValue.maximumNestingDepth, .mapping where depth >= JSONValue.maximumNestingDepth:
+            throw .documentTooLarge(reason: "nesting deeper than \(JSONValue.maximumNestingDepth) levels")
         case .sequence(let sequence):
             guard node.resolvedTagName == .seq else {
                 throw .unsupportedYAMLTag(path: JSONPath(path), tag: node.tag.description)
             }
-            var elements: [JSONValue] = []
-            for (index, element) in sequence.enumerated() {
-                elements.append(try convert(element, at: path + [.index(index)], depth: depth + 1))
-            }
-            return .array(elements)
+            guard !sequence.isEmpty else { return .array([]) }
+            children = sequence.map { (key: nil, node: $0) }
         case .mapping(let mapping):
             guard node.resolvedTagName == .map else {
                 throw .unsupportedYAMLTag(path: JSONPath(path), tag: node.tag.description)
             }
-            var object = JSONObject()
+            var members: [(key: String?, node: Node)] = []
             for (key, value) in try flatten(mapping, at: path) {
-                let keyText = try Self.key(key, at: path)
-                object[keyText] = try convert(value, at: path + [.key(keyText)], depth: depth + 1)
+                members.append((key: try Self.key(key, at: path), node: value))
             }
-            return .object(object)
+            guard !members.isEmpty else { return .object(JSONObject()) }
+            children = members
         case .alias:
             // Yams resolves aliases while composing; an alias node here has nothing to point at.
             throw .invalidYAML("\(JSONPath(path)): unresolved alias")
         }
+        open.append(OpenCollection(path: path, children: children))
+        return nil
     }
 
     /// PyYAML's `flatten_mapping`: merged pairs first (earlier merge sources win), then the mapping's own.
-    private func flatten(_ mapping: Node.Mapping, at path: [JSONPath.Component]) throws(JSONValueError) -> [(Node, Node)] {
+    private mutating func flatten(_ mapping: Node.Mapping, at path: [JSONPath.Component],
+                                  mergeDepth: Int = 0) throws(JSONValueError) -> [(Node, Node)] {
+        guard mergeDepth <= Self.maximumMergeDepth else {
+            throw .documentTooLarge(reason: "merge keys (<<) nested deeper than \(Self.maximumMergeDepth) levels")
+        }
         var merged: [(Node, Node)] = []
         var own: [(Node, Node)] = []
         for (key, value) in mapping {
@@ -100,12 +186,12 @@ private struct YAMLConverter {
             }
             switch value {
             case .mapping(let source):
-                merged += try flatten(source, at: path)
+                merged += try flatten(source, at: path, mergeDepth: mergeDepth + 1)
             case .sequence(let sources):
                 var groups: [[(Node, Node)]] = []
                 for source in sources {
                     guard case .mapping(let sourceMapping) = source else { throw .invalidYAMLMerge(path: JSONPath(path)) }
-                    groups.append(try flatten(sourceMapping, at: path))
+                    groups.append(try flatten(sourceMapping, at: path, mergeDepth: mergeDepth + 1))
                 }
                 for group in groups.reversed() {
                     merged += group
@@ -113,6 +199,11 @@ private struct YAMLConverter {
             default:
                 throw .invalidYAMLMerge(path: JSONPath(path))
             }
+        }
+        // Merged pairs count as nodes: merging a mapping into itself twice per level doubles them each time.
+        nodeCount += merged.count
+        guard nodeCount <= JSONValue.maximumYAMLNodeCount else {
+            throw .documentTooLarge(reason: "more than \(JSONValue.maximumYAMLNodeCount) nodes once aliases are expanded")
         }
         return merged + own
     }

@@ -116,7 +116,10 @@ struct JSONSchemaKeywordTests {
         KeywordCase(#"{"minItems": 1}"#, "[]", ["(root): must have at least 1 item, got 0"]),
         KeywordCase(#"{"maxItems": 2}"#, "[8, 8, 8]", ["(root): must have at most 2 items, got 3"]),
         KeywordCase(#"{"uniqueItems": true}"#, #"[1, "1", true]"#),
-        KeywordCase(#"{"uniqueItems": true}"#, "[1, 2, 1.0, 2]", ["[2]: duplicates [0]; items must be unique", "[3]: duplicates [1]; items must be unique"]),
+        KeywordCase(#"{"uniqueItems": true}"#, "[1, 2, 1.0, 2]", [
+            "[2]: duplicates [0]; items must be unique",
+            "[3]: duplicates [1]; items must be unique",
+        ]),
         KeywordCase(#"{"uniqueItems": true}"#, #"[{"a": 1, "b": 2}, {"b": 2, "a": 1}]"#, ["[1]: duplicates [0]; items must be unique"]),
         KeywordCase(#"{"uniqueItems": false}"#, "[1, 1]"),
         KeywordCase(#"{"contains": {"type": "string"}}"#, #"[1, "a"]"#),
@@ -350,7 +353,7 @@ struct JSONSchemaLoadingTests {
         #expect(throws: JSONSchemaError.unsupportedDialect("http://json-schema.org/draft-07/schema#")) {
             try makeSchema(#"{"$schema": "http://json-schema.org/draft-07/schema#"}"#)
         }
-        #expect(throws: JSONSchemaError.self) { try makeSchema(#"{"$defs": {"a": {"$id": "other.json"}}}"#) }
+        #expect(throws: JSONSchemaError.embeddedID(at: "#/$defs/a")) { try makeSchema(#"{"$defs": {"a": {"$id": "other.json"}}}"#) }
     }
 
     @Test(arguments: [
@@ -362,6 +365,12 @@ struct JSONSchemaLoadingTests {
     ])
     func refusesMalformedKeywordValues(_ text: String) {
         #expect(throws: JSONSchemaError.self) { try makeSchema(text) }
+    }
+
+    @Test func refusesSchemasNestedTooDeeply() throws {
+        let nested = { (depth: Int) in String(repeating: #"{"items": "#, count: depth) + "true" + String(repeating: "}", count: depth) }
+        #expect(try makeSchema(nested(40)).isValid([]))
+        #expect(throws: JSONSchemaError.self) { try makeSchema(nested(100)) }
     }
 
     @Test func loadsFromJSONData() throws {
@@ -410,7 +419,9 @@ struct JSONSchemaReferenceTests {
     }
 
     @Test func resolvesReferencesThroughTheRootID() throws {
-        let text = #"{"$id": "https://example.org/s.json", "$defs": {"n": {"type": "null"}}, "items": {"$ref": "https://example.org/s.json#/$defs/n"}}"#
+        let text = #"""
+            {"$id": "https://example.org/s.json", "$defs": {"n": {"type": "null"}}, "items": {"$ref": "https://example.org/s.json#/$defs/n"}}
+            """#
         #expect(try problems(text, "[null, 1]") == ["[1]: expected null, got integer 1"])
     }
 
@@ -444,8 +455,12 @@ struct JSONSchemaRobustnessTests {
             {"type": ["object", "array", "number"], "minimum": 0, "multipleOf": 0.5, "uniqueItems": true,
              "items": {"$ref": "#"}, "additionalProperties": {"$ref": "#"}, "maxLength": 1}
             """#)
-        let deep = String(repeating: "[", count: 500) + String(repeating: "]", count: 500)
-        #expect(schema.isValid(try JSONValue(jsonString: deep)))
+        let nested = { (depth: Int) in String(repeating: "[", count: depth) + String(repeating: "]", count: depth) }
+        #expect(schema.isValid(try JSONValue(jsonString: nested(100))))
+        let tooDeep = schema.validate(try JSONValue(jsonString: nested(500)))
+        #expect(tooDeep.count == 1)
+        #expect(tooDeep.first?.message == "is nested too deeply to validate")
+        #expect(tooDeep.first?.location.components.count == 150)
         #expect(!schema.isValid(.float(.nan)))
         #expect(!schema.isValid(.float(.infinity)))
         #expect(schema.isValid(.float(-0.0)))

@@ -300,6 +300,27 @@ struct JSONValueYAMLTests {
         #expect(throws: JSONValueError.self) { try JSONValue(yaml: "a: *nowhere") }
     }
 
+    @Test func limitsNestingAliasChainsAndMergeDepth() throws {
+        let deep = "a: " + String(repeating: "[", count: 600) + String(repeating: "]", count: 600)
+        #expect(throws: JSONValueError.documentTooLarge(reason: "nesting deeper than 512 levels")) { try JSONValue(yaml: deep) }
+        let fine = "a: " + String(repeating: "[", count: 100) + String(repeating: "]", count: 100)
+        #expect(try JSONValue(yaml: fine)["a"] != nil)
+
+        var chain = "a0: &a0 [x]\n"
+        for level in 1..<5_000 {
+            chain += "a\(level): &a\(level) [*a\(level - 1)]\n"
+        }
+        #expect(throws: JSONValueError.documentTooLarge(reason: "more than 1000 aliases")) { try JSONValue(yaml: chain) }
+
+        var merges = "m0: &m0 {x: 1}\n"
+        for level in 1..<100 {
+            merges += "m\(level): &m\(level) {<<: *m\(level - 1), k\(level): 1}\n"
+        }
+        #expect(throws: JSONValueError.documentTooLarge(reason: "merge keys (<<) nested deeper than 64 levels")) {
+            try JSONValue(yaml: merges)
+        }
+    }
+
     @Test func stopsAliasBombs() {
         var yaml = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n"
         for level in 1...7 {

@@ -52,13 +52,24 @@ public struct PackageBuilder: Sendable {
         }
     }
 
+    /// Archives of this model that an earlier `maxhub pack` left at the package root (`name-1.0.0.tar.zst`):
+    /// never part of a later version's package.
+    static func earlierArchives(of manifest: Manifest, in folder: URL) -> [String] {
+        let prefix = manifest.name.fileSystemName + "-"
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+        return names.filter { name in
+            name.hasPrefix(prefix) && ArchiveCompression.allCases.contains { name.hasSuffix($0.fileSuffix) }
+        }.map { folder.appendingPathComponent($0).standardizedFileURL.path }
+    }
+
     /// Packs the folder into `outputPath`.
     public func pack(to outputPath: String) throws(PackageError) -> Result {
         var (manifest, text) = try loadManifest()
         let outputURL = URL(fileURLWithPath: outputPath)
         let collected: [PackageFile]
         do {
-            collected = try PackageFileCollector(root: folder.path, excluding: [outputURL.standardizedFileURL.path]).collect()
+            let excluded = [outputURL.standardizedFileURL.path] + Self.earlierArchives(of: manifest, in: folder)
+            collected = try PackageFileCollector(root: folder.path, excluding: excluded).collect()
         } catch {
             throw .archive(error)
         }

@@ -13,10 +13,12 @@ public enum PackageVerifier {
     }
 
     /// Checks the files of `folder` against `manifest.files`: each listed file present, a regular file,
-    /// of the listed size and digest; and no file that pack would include left unlisted.
+    /// of the listed size and digest; and no file that pack would include left unlisted (archives of the
+    /// model that pack left in the folder are not part of it).
     public static func verify(folder: URL, against manifest: Manifest) throws(ArchiveError) -> [Mismatch] {
         let listed = manifest.files ?? []
-        let present = try PackageFileCollector(root: folder.path).collect()
+        let excluded = PackageBuilder.earlierArchives(of: manifest, in: folder)
+        let present = try PackageFileCollector(root: folder.path, excluding: excluded).collect()
         let byPath = Dictionary(present.map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
         var mismatches: [Mismatch] = []
         for file in listed {

@@ -25,6 +25,11 @@ struct CLIHarness {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     }
 
+    /// A harness that runs in an existing folder (cleaned up by the harness that made it).
+    init(directory: URL) {
+        self.directory = directory
+    }
+
     func cleanUp() { try? FileManager.default.removeItem(at: directory) }
 
     func url(_ relative: String) -> URL { directory.appendingPathComponent(relative) }

@@ -76,6 +76,22 @@ import Testing
         #expect((report?["digest"] as? String)?.hasPrefix("sha256:") == true)
     }
 
+    @Test func packingInsideThePackageLeavesEarlierArchivesOut() throws {
+        let cli = try CLIHarness()
+        defer { cli.cleanUp() }
+        let name = try makePackage(cli)
+        let folder = CLIHarness(directory: cli.url(name))
+        #expect(try folder.run("pack").status == 0)
+        var text = try cli.read("\(name)/maxhub.yaml")
+        text = text.replacingOccurrences(of: "version: 0.1.0", with: "version: 0.2.0")
+        try cli.write(text, to: "\(name)/maxhub.yaml")
+        let second = try folder.run("pack", "--json")
+        #expect(second.status == 0, "\(second.stderr)")
+        #expect(!second.stdout.contains("digits-classifier-0.1.0.tar.zst"))
+        #expect(FileManager.default.fileExists(atPath: cli.url("\(name)/digits-classifier-0.2.0.tar.zst").path))
+        #expect(try folder.run("validate").status == 0)
+    }
+
     @Test func validateChecksEveryListedFile() throws {
         let cli = try CLIHarness()
         defer { cli.cleanUp() }

@@ -28,3 +28,8 @@ echo "pack of $(( BYTES / 1048576 )) MiB: maxhub $(rate "$BYTES" "$t_pack") MB/s
      "tar --zstd $(rate "$BYTES" "$t_tar") MB/s; tar|zstd|sha256sum $(rate "$BYTES" "$t_tarsha") MB/s"
 echo "inspect: $(rate "$BYTES" "$t_inspect") MB/s; sha256sum of the files: $(rate "$BYTES" "$t_sha") MB/s"
 echo "ratio maxhub pack / (tar | zstd | sha256sum): $(echo "scale=2; $t_pack / $t_tarsha" | bc -l)"
+if [ -x /usr/bin/time ]; then
+    rss_pack=$(/usr/bin/time -f %M "$MAXHUB" pack "$PKG" -o "$WORK/rss.tar.zst" 2>&1 >/dev/null | tail -1)
+    rss_inspect=$(/usr/bin/time -f %M "$MAXHUB" inspect "$WORK/rss.tar.zst" 2>&1 >/dev/null | tail -1)
+    echo "peak resident memory: pack $(( rss_pack / 1024 )) MiB, inspect $(( rss_inspect / 1024 )) MiB"
+fi

@@ -1,11 +1,19 @@
+import MaxhubCore
+
 extension ArchiveInspector {
-    /// Inspects the archive like `inspect(archiveAt:)` and also returns the contents of one small entry
-    /// (the package's `maxhub.yaml`), read in the same pass. An entry over `maxBytes` is a limit error.
-    public func inspect(
-        archiveAt path: String,
-        capturing capturedPath: String,
-        maxBytes: Int = 1 << 20
-    ) throws(ArchiveError) -> (entries: [InspectedEntry], captured: [UInt8]?) {
+    /// What one pass over an archive file tells: its entries, the contents of one small entry (the
+    /// package's `maxhub.yaml`), and the digest and size of the archive file itself.
+    public struct Report: Sendable {
+        public var entries: [InspectedEntry]
+        public var captured: [UInt8]?
+        public var archiveDigest: Digest
+        public var archiveSize: Int64
+    }
+
+    /// Inspects the archive like `inspect(archiveAt:)`, reading the file once: every entry is hashed as
+    /// it decompresses, the compressed bytes are hashed as they are read, and the entry at `capturedPath`
+    /// is kept. A captured entry over `maxBytes` is a limit error.
+    public func inspect(archiveAt path: String, capturing capturedPath: String, maxBytes: Int = 1 << 20) throws(ArchiveError) -> Report {
         let session = try ArchiveReadSession(archivePath: path)
         var checker = EntrySafetyChecker(limits: limits)
         var entries: [InspectedEntry] = []
@@ -24,6 +32,7 @@ extension ArchiveInspector {
             entries.append(try session.inspect(entry) { block, _ in bytes.append(contentsOf: block) })
             captured = bytes
         }
-        return (entries, captured)
+        let archive = try session.archiveDigest()
+        return Report(entries: entries, captured: captured, archiveDigest: archive.digest, archiveSize: archive.size)
     }
 }

@@ -1,4 +1,5 @@
 import CArchive
+import MaxhubCore
 
 /// An archive open for reading with libarchive: any compression libarchive knows, tar formats only.
 ///
@@ -7,11 +8,13 @@ import CArchive
 final class ArchiveReadSession {
     let archivePath: String
     private let archive: OpaquePointer
-
-    static let blockSize = 1 << 16
+    /// The file's bytes as libarchive pulls them, hashed on the way.
+    private let source: HashingArchiveSource
 
     init(archivePath: String) throws(ArchiveError) {
         self.archivePath = archivePath
+        let source = try HashingArchiveSource(path: archivePath)
+        self.source = source
         guard let archive = archive_read_new() else {
             throw .unreadableArchive(archive: archivePath, message: "libarchive could not allocate a reader")
         }
@@ -19,7 +22,17 @@ final class ArchiveReadSession {
         _ = archive_read_support_filter_all(archive)
         _ = archive_read_support_format_tar(archive)
         _ = archive_read_support_format_gnutar(archive)
-        let status = UTF8Locale.run { archive_read_open_filename(archive, archivePath, Self.blockSize) }
+        // No skip callback: libarchive reads every byte in order, so the source's hash covers the whole file.
+        let client = Unmanaged.passUnretained(source).toOpaque()
+        let status = UTF8Locale.run {
+            archive_read_open(archive, client, nil, { _, client, buffer in
+                guard let client else { return -1 }
+                let source = Unmanaged<HashingArchiveSource>.fromOpaque(client).takeUnretainedValue()
+                let count = source.readChunk()
+                buffer?.pointee = source.bufferStart
+                return la_ssize_t(count)
+            }, nil)
+        }
         guard status == ARCHIVE_OK else {
             let message = Self.message(archive)
             archive_read_free(archive)
@@ -30,6 +43,11 @@ final class ArchiveReadSession {
 
     deinit {
         archive_read_free(archive)
+    }
+
+    /// After the last entry: the SHA-256 digest and size of the archive file itself, from the same pass.
+    func archiveDigest() throws(ArchiveError) -> (digest: Digest, size: Int64) {
+        try source.finish()
     }
 
     /// The next entry's header, or nil at the end of the archive. A warning is an error here:

@@ -46,17 +46,15 @@ extension MaxhubCommand {
                 throw CLIFailure("no archive at \(archive)", code: .notFound)
             }
             let inspector = ArchiveInspector(limits: ArchiveLimits(maxTotalSize: maxSize))
-            let entries: [InspectedEntry]
-            let capturedManifest: [UInt8]?
-            let archiveDigest: (digest: MaxhubCore.Digest, size: Int64)
+            let report: ArchiveInspector.Report
             do {
-                (entries, capturedManifest) = try inspector.inspect(archiveAt: archive, capturing: Manifest.fileName)
-                archiveDigest = try FileDigester.digest(ofFileAt: archive)
-            } catch let error as ArchiveError {
+                report = try inspector.inspect(archiveAt: archive, capturing: Manifest.fileName)
+            } catch {
                 throw CLIFailure("\(archive): \(error.description)", code: .verificationFailed)
-            } catch let error as FileDigestError {
-                throw CLIFailure(error.description)
             }
+            let entries = report.entries
+            let capturedManifest = report.captured
+            let archiveDigest = (digest: report.archiveDigest, size: report.archiveSize)
             var problems: [String] = []
             var manifest: Manifest?
             if let capturedManifest {

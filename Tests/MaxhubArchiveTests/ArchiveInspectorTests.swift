@@ -129,7 +129,7 @@ struct ArchiveInspectorTests {
         let empty = try folder.write("empty.tar.zst", [])
         #expect(throws: ArchiveError.self) { try ArchiveInspector().inspect(archiveAt: empty) }
         let missing = folder.url("missing.tar")
-        #expect(throws: ArchiveError.unreadableArchive(archive: missing, message: "Failed to open '\(missing)'")) {
+        #expect(throws: ArchiveError.cannotOpen(path: missing, errno: ENOENT)) {
             try ArchiveInspector().inspect(archiveAt: missing)
         }
     }

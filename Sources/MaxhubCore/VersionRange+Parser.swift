@@ -1,223 +1,285 @@
-/// A hand-written scanner for node-semver's range grammar that reports the column of any problem.
+/// A version inside a range as written: parts may be left out or written as `x`, `X` or `*`.
+///
+/// Once a part is missing, node-semver treats every later part as missing too (`1.x.3` is `1.x.x`),
+/// and ignores the prerelease and build of a version that is not complete; so do these values.
+struct PartialVersion: Hashable, Sendable {
+    var major: Int64?
+    var minor: Int64?
+    var patch: Int64?
+    /// Kept only when major, minor and patch are all numbers.
+    var prerelease: [Version.PrereleaseIdentifier] = []
+    /// Kept only when major, minor and patch are all numbers.
+    var build: [String] = []
+    /// Whether the version was written with node's optional `v` prefix.
+    var hasPrefixV = false
+
+    /// The complete version, if all three numbers were written.
+    var complete: Version? {
+        guard let major, let minor, let patch else { return nil }
+        return Version(uncheckedMajor: major, minor: minor, patch: patch, prerelease: prerelease, build: build)
+    }
+
+    /// Whether node-semver's intermediate text for this version is its canonical form. node keeps a
+    /// complete version's text as written (`v` and build included) in a few comparators, and its
+    /// `>=0.0.0`-means-any rule looks at that text.
+    var isSpelledCanonically: Bool { !hasPrefixV && build.isEmpty }
+}
+
+/// The operators of node-semver's range grammar.
+enum RangeOperator: String, Hashable, Sendable {
+    case less = "<", lessOrEqual = "<=", greater = ">", greaterOrEqual = ">=", equal = "="
+    case tilde = "~", tildeGreater = "~>", caret = "^"
+}
+
+/// One comparator as written: an optional operator and a partial version.
+struct ComparatorSyntax: Hashable, Sendable {
+    var op: RangeOperator?
+    var version: PartialVersion
+}
+
+/// One `||` alternative as written.
+enum ComparatorSetSyntax: Hashable, Sendable {
+    /// `A - B`.
+    case hyphen(from: PartialVersion, to: PartialVersion)
+    /// Comparators separated by whitespace; none means any version.
+    case comparators([ComparatorSyntax])
+}
+
+/// A hand-written scanner for node-semver's range grammar (strict mode) that reports the column of a problem.
 ///
 /// ```
-/// range     ::= set ( '||' set )*
-/// set       ::= ws* ( hyphen | simple ( ws+ simple )* )? ws*
-/// hyphen    ::= partial ws+ '-' ws+ partial
-/// simple    ::= ( '<' | '<=' | '>' | '>=' | '=' | '~' | '~>' | '^' )? ws* partial
-/// partial   ::= 'v'? xr ( '.' xr ( '.' xr qualifier? )? )?
-/// xr        ::= 'x' | 'X' | '*' | '0' | [1-9][0-9]{0,15}
-/// qualifier ::= ( '-' prerelease-id ( '.' prerelease-id )* )? ( '+' build-id ( '.' build-id )* )?
+/// range      ::= set ( "||" set )*                       at most 256 characters
+/// set        ::= blank* ( hyphen | comparator ( blank+ comparator )* )? blank*
+/// hyphen     ::= partial blank+ "-" blank+ partial
+/// comparator ::= ( operator blank* )? partial
+/// operator   ::= "<" | "<=" | ">" | ">=" | "=" | "~" | "~>" | "^"
+/// partial    ::= "v"? part ( "." part ( "." part qualifier )? )?
+/// part       ::= "x" | "X" | "*" | "0" | [1-9] [0-9]{0,14}
+/// qualifier  ::= ( "-" prerelease-id ( "." prerelease-id )* )? ( "+" build-id ( "." build-id )* )?
+/// blank      ::= " " | "\t"
 /// ```
+///
+/// Identifiers are SemVer's: `[0-9A-Za-z-]+`, and a numeric prerelease identifier has no leading zero.
 struct VersionRangeParser {
-    /// A version with parts left out or written as `x`; once a part is missing, so are the ones after it.
-    struct Partial: Hashable, Sendable {
-        var major: Int64?
-        var minor: Int64?
-        var patch: Int64?
-        var prerelease: [Version.PrereleaseIdentifier] = []
-        var build: [String] = []
-
-        var isX: Bool { major == nil || minor == nil || patch == nil }
-    }
-
-    struct Simple: Hashable, Sendable {
-        var op: String
-        var partial: Partial
-    }
-
-    enum ComparatorSet: Hashable, Sendable {
-        case hyphen(Partial, Partial)
-        case simple([Simple])
-    }
+    /// The longest range accepted, in characters.
+    static let maximumLength = 256
+    /// The most digits a version number in a range may have; 15 digits stay exact below 2^53 - 1
+    /// even after desugaring adds one (`^999999999999999` → `<1000000000000000.0.0-0`).
+    static let maximumDigits = 15
 
     private let text: String
-    private let scalars: [Unicode.Scalar]
+    private let bytes: [UInt8]
     private var position = 0
 
     init(_ text: String) {
         self.text = text
-        self.scalars = Array(text.unicodeScalars)
+        self.bytes = Array(text.utf8.prefix(Self.maximumLength + 1))
     }
 
-    mutating func parse() throws(VersionRangeError) -> [ComparatorSet] {
-        var sets: [ComparatorSet] = []
+    mutating func parse() throws(VersionRangeError) -> [ComparatorSetSyntax] {
+        if bytes.count > Self.maximumLength {
+            // Report a character the grammar never takes if one comes first, else the length.
+            if let foreign = bytes.firstIndex(where: { $0 >= 0x80 }) {
+                position = foreign
+                throw unexpectedHere()
+            }
+            throw failure(at: Self.maximumLength, "the range is longer than \(Self.maximumLength) characters")
+        }
+        var sets: [ComparatorSetSyntax] = []
         while true {
             sets.append(try parseSet())
-            if atEnd { return sets }
-            guard atOr else { throw unexpected() }
-            position += 2
+            guard position < bytes.count else { return sets }
+            position += 2  // parseSet stops only at the end or at "||".
         }
     }
 
     // MARK: Grammar
 
-    private mutating func parseSet() throws(VersionRangeError) -> ComparatorSet {
-        skipWhitespace()
-        if atEnd || atOr { return .simple([]) }
-        let first = try parseSimple()
-        if first.op.isEmpty {
-            let saved = position
-            if skipWhitespace() > 0, peek == "-", isWhitespace(at: position + 1) {
-                position += 1
-                skipWhitespace()
-                let to = try parsePartial()
-                skipWhitespace()
-                guard atEnd || atOr else { throw unexpected() }
-                return .hyphen(first.partial, to)
-            }
-            position = saved
+    private mutating func parseSet() throws(VersionRangeError) -> ComparatorSetSyntax {
+        skipBlanks()
+        if atSetEnd { return .comparators([]) }
+        let first = try parseComparator()
+        if first.op == nil, let to = try parseHyphenEnd() {
+            return .hyphen(from: first.version, to: to)
         }
-        var items = [first]
+        var comparators = [first]
         while true {
-            let spaces = skipWhitespace()
-            if atEnd || atOr { break }
-            guard spaces > 0 else { throw unexpected() }
-            items.append(try parseSimple())
+            let blanks = skipBlanks()
+            if atSetEnd { return .comparators(comparators) }
+            guard blanks > 0 else { throw unexpectedHere() }
+            if peek == UInt8(ascii: "-") {
+                throw failure(at: position, "unexpected \"-\"; a hyphen range is two bare versions with spaces around \"-\"")
+            }
+            comparators.append(try parseComparator())
         }
-        return .simple(items)
     }
 
-    private mutating func parseSimple() throws(VersionRangeError) -> Simple {
-        var op = ""
-        switch peek {
-        case "<", ">":
-            op = String(Character(scalars[position]))
-            position += 1
-            if peek == "=" {
-                op += "="
-                position += 1
-            }
-        case "=", "^":
-            op = String(Character(scalars[position]))
-            position += 1
-        case "~":
-            op = "~"
-            position += 1
-            if peek == ">" {
-                op = "~>"
-                position += 1
-            }
-        default:
-            break
+    /// After a bare first version: ` - B` and the end of the set, or `nil` (and nothing consumed) if no hyphen follows.
+    private mutating func parseHyphenEnd() throws(VersionRangeError) -> PartialVersion? {
+        let start = position
+        guard skipBlanks() > 0, peek == UInt8(ascii: "-"), isBlank(at: position + 1) else {
+            position = start
+            return nil
         }
-        if !op.isEmpty { skipWhitespace() }
-        return Simple(op: op, partial: try parsePartial())
+        position += 1
+        skipBlanks()
+        let to = try parsePartial()
+        skipBlanks()
+        guard atSetEnd else {
+            if peek == UInt8(ascii: "-") { throw failure(at: position, "unexpected \"-\"; a hyphen range has two ends") }
+            throw failure(at: position, "unexpected \(shown(at: position)) after a hyphen range, which stands alone in its set")
+        }
+        return to
     }
 
-    private mutating func parsePartial() throws(VersionRangeError) -> Partial {
-        if peek == "v" { position += 1 }
-        var partial = Partial()
+    private mutating func parseComparator() throws(VersionRangeError) -> ComparatorSyntax {
+        let op = scanOperator()
+        if op != nil { skipBlanks() }
+        return ComparatorSyntax(op: op, version: try parsePartial())
+    }
+
+    private mutating func scanOperator() -> RangeOperator? {
+        guard let byte = peek else { return nil }
+        let next = position + 1 < bytes.count ? bytes[position + 1] : nil
+        let op: RangeOperator
+        switch byte {
+        case UInt8(ascii: "<"): op = next == UInt8(ascii: "=") ? .lessOrEqual : .less
+        case UInt8(ascii: ">"): op = next == UInt8(ascii: "=") ? .greaterOrEqual : .greater
+        case UInt8(ascii: "~"): op = next == UInt8(ascii: ">") ? .tildeGreater : .tilde
+        case UInt8(ascii: "="): op = .equal
+        case UInt8(ascii: "^"): op = .caret
+        default: return nil
+        }
+        position += op.rawValue.utf8.count
+        return op
+    }
+
+    private mutating func parsePartial() throws(VersionRangeError) -> PartialVersion {
+        var partial = PartialVersion()
+        if peek == UInt8(ascii: "v") {
+            partial.hasPrefixV = true
+            position += 1
+        }
         partial.major = try parsePart()
-        var known = partial.major != nil
-        guard peek == "." else { return partial }
+        guard peek == UInt8(ascii: ".") else { return partial }
         position += 1
         let minor = try parsePart()
-        partial.minor = known ? minor : nil
-        known = known && minor != nil
-        guard peek == "." else { return partial }
+        partial.minor = partial.major == nil ? nil : minor
+        guard peek == UInt8(ascii: ".") else { return partial }
         position += 1
         let patch = try parsePart()
-        partial.patch = known ? patch : nil
-        if peek == "-" {
+        partial.patch = partial.minor == nil ? nil : patch
+        let isComplete = partial.patch != nil
+        if peek == UInt8(ascii: "-") {
             position += 1
             let identifiers = try parseIdentifiers(prerelease: true)
-            partial.prerelease = partial.patch == nil ? [] : identifiers.map { text in
-                text.utf8.allSatisfy(Version.isDigit) ? .numeric(text) : .alphanumeric(text)
+            if isComplete {
+                partial.prerelease = identifiers.map { identifier in
+                    Version.PrereleaseIdentifier(unchecked: identifier, isNumeric: identifier.utf8.allSatisfy(Version.isDigit))
+                }
             }
         }
-        if peek == "+" {
+        if peek == UInt8(ascii: "+") {
             position += 1
-            partial.build = try parseIdentifiers(prerelease: false)
+            let identifiers = try parseIdentifiers(prerelease: false)
+            if isComplete { partial.build = identifiers }
         }
         return partial
     }
 
-    /// One part: a number, or `nil` for `x`, `X` and `*`.
+    /// One part of a version: a number, or `nil` for `x`, `X` and `*`.
     private mutating func parsePart() throws(VersionRangeError) -> Int64? {
-        guard let scalar = peek else { throw problem("expected a version number, found the end of the range") }
-        if scalar == "x" || scalar == "X" || scalar == "*" {
+        guard let byte = peek else { throw failure(at: position, "expected a version number, found the end of the range") }
+        if byte == UInt8(ascii: "x") || byte == UInt8(ascii: "X") || byte == UInt8(ascii: "*") {
             position += 1
             return nil
         }
-        guard isDigit(scalar) else { throw problem("expected a version number, found \"\(scalar)\"") }
+        guard Version.isDigit(byte) else { throw unexpectedHere() }
         let start = position
-        while let next = peek, isDigit(next) { position += 1 }
-        let digits = String(String.UnicodeScalarView(scalars[start..<position]))
-        if digits.count > 1, digits.first == "0" {
-            throw VersionRangeError(text: text, column: start + 1, reason: "version number \"\(digits)\" has a leading zero")
+        while let next = peek, Version.isDigit(next) { position += 1 }
+        let digits = String(decoding: bytes[start..<position], as: UTF8.self)
+        if position - start > 1, byte == UInt8(ascii: "0") {
+            throw failure(at: start, "the version number \"\(digits)\" has a leading zero")
         }
-        guard digits.count <= 16, let value = Int64(digits) else {
-            throw VersionRangeError(text: text, column: start + 1, reason: "version number \"\(digits)\" is too large")
+        guard position - start <= Self.maximumDigits, let value = Int64(digits) else {
+            throw failure(at: start, "the version number \"\(digits)\" has more than \(Self.maximumDigits) digits")
         }
         return value
     }
 
     private mutating func parseIdentifiers(prerelease: Bool) throws(VersionRangeError) -> [String] {
+        let kind = prerelease ? "prerelease" : "build"
         var identifiers: [String] = []
         while true {
             let start = position
-            while let next = peek, isIdentifier(next) { position += 1 }
+            while let next = peek, Version.isIdentifierByte(next) { position += 1 }
             guard position > start else {
-                throw problem(prerelease ? "expected a prerelease identifier" : "expected a build identifier")
+                let found = position < bytes.count ? shown(at: position) : "the end of the range"
+                throw failure(at: position, "expected a \(kind) identifier of [0-9A-Za-z-], found \(found)")
             }
-            let identifier = String(String.UnicodeScalarView(scalars[start..<position]))
-            if prerelease, identifier.count > 1, identifier.first == "0", identifier.utf8.allSatisfy(Version.isDigit) {
-                throw VersionRangeError(text: text, column: start + 1, reason: "prerelease identifier \"\(identifier)\" has a leading zero")
+            let identifier = String(decoding: bytes[start..<position], as: UTF8.self)
+            if prerelease, position - start > 1, bytes[start] == UInt8(ascii: "0"), identifier.utf8.allSatisfy(Version.isDigit) {
+                throw failure(at: start, "the numeric prerelease identifier \"\(identifier)\" has a leading zero")
             }
             identifiers.append(identifier)
-            guard peek == "." else { return identifiers }
+            guard peek == UInt8(ascii: ".") else { return identifiers }
             position += 1
         }
     }
 
     // MARK: Scanning
 
-    private var atEnd: Bool { position >= scalars.count }
-    private var peek: Unicode.Scalar? { position < scalars.count ? scalars[position] : nil }
-    private var atOr: Bool { position + 1 < scalars.count && scalars[position] == "|" && scalars[position + 1] == "|" }
+    private var peek: UInt8? { position < bytes.count ? bytes[position] : nil }
 
-    private func isWhitespace(at index: Int) -> Bool {
-        index < scalars.count && (scalars[index] == " " || scalars[index] == "\t")
+    private var atSetEnd: Bool {
+        position >= bytes.count || (bytes[position] == UInt8(ascii: "|") && isByte(UInt8(ascii: "|"), at: position + 1))
     }
 
+    private func isByte(_ byte: UInt8, at index: Int) -> Bool { index < bytes.count && bytes[index] == byte }
+
+    private func isBlank(at index: Int) -> Bool { isByte(UInt8(ascii: " "), at: index) || isByte(UInt8(ascii: "\t"), at: index) }
+
     @discardableResult
-    private mutating func skipWhitespace() -> Int {
+    private mutating func skipBlanks() -> Int {
         let start = position
-        while isWhitespace(at: position) { position += 1 }
+        while isBlank(at: position) { position += 1 }
         return position - start
     }
 
-    private func isDigit(_ scalar: Unicode.Scalar) -> Bool { scalar >= "0" && scalar <= "9" }
+    // MARK: Errors
 
-    private func isIdentifier(_ scalar: Unicode.Scalar) -> Bool {
-        isDigit(scalar) || (scalar >= "a" && scalar <= "z") || (scalar >= "A" && scalar <= "Z") || scalar == "-"
+    private func unexpectedHere() -> VersionRangeError {
+        guard position < bytes.count else { return failure(at: position, "unexpected end of the range") }
+        let character = shown(at: position)
+        var reason = "unexpected \(character)"
+        if character.hasPrefix("U+") {
+            reason += "; only spaces and tabs separate the parts of a range"
+        } else if bytes[position] == UInt8(ascii: "|") {
+            reason += "; alternatives are separated by \"||\""
+        } else if bytes[position] == UInt8(ascii: "-"), position > 0, !isBlank(at: position - 1) {
+            reason += "; a prerelease follows all three numbers (1.2.0-beta), a hyphen range has spaces (1 - 2)"
+        }
+        return failure(at: position, reason)
     }
 
-    private func problem(_ reason: String) -> VersionRangeError {
-        VersionRangeError(text: text, column: position + 1, reason: reason)
+    /// The character at a byte offset, quoted, or as `U+XXXX` when it is invisible or a control character.
+    private func shown(at offset: Int) -> String {
+        let index = text.utf8.index(text.utf8.startIndex, offsetBy: offset)
+        guard let scalarIndex = index.samePosition(in: text.unicodeScalars) else { return "a malformed character" }
+        let scalar = text.unicodeScalars[scalarIndex]
+        if scalar == " " || scalar == "\t" { return scalar == " " ? "\" \"" : "\"\\t\"" }
+        if scalar.properties.isWhitespace || scalar.properties.generalCategory == .control
+            || scalar.properties.generalCategory == .format {
+            let hex = String(scalar.value, radix: 16, uppercase: true)
+            return "U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
+        }
+        return "\"\(scalar)\""
     }
 
-    private func unexpected() -> VersionRangeError {
-        guard let scalar = peek else { return problem("unexpected end of the range") }
-        return problem("unexpected \"\(scalar)\"")
+    /// An error at a byte offset; the column counts characters, from 1.
+    private func failure(at offset: Int, _ reason: String) -> VersionRangeError {
+        let prefix = text.utf8.prefix(offset)
+        let column = String(decoding: prefix, as: UTF8.self).count + 1
+        return VersionRangeError(text: text, column: column, reason: reason)
     }
-}
-
-extension VersionRange {
-    /// One regular expression (ICU and Python `re` alike) that matches exactly the ranges `init(parsing:)`
-    /// accepts; the manifest schema uses it for `framework.version`, and a test checks the two agree.
-    public static let grammarPattern: String = {
-        let number = "(?:0|[1-9][0-9]{0,15})"
-        let part = "(?:[xX*]|\(number))"
-        let prereleaseIdentifier = "(?:0|[1-9][0-9]*|[0-9]*[A-Za-z-][0-9A-Za-z-]*)"
-        let buildIdentifier = "[0-9A-Za-z-]+"
-        let qualifier = "(?:-\(prereleaseIdentifier)(?:\\.\(prereleaseIdentifier))*)?(?:\\+\(buildIdentifier)(?:\\.\(buildIdentifier))*)?"
-        let partial = "v?\(part)(?:\\.\(part)(?:\\.\(part)\(qualifier))?)?"
-        let op = "(?:<=?|>=?|=|~>?|\\^)"
-        let simple = "(?:\(op)[ \\t]*)?\(partial)"
-        let hyphen = "\(partial)[ \\t]+-[ \\t]+\(partial)"
-        let set = "[ \\t]*(?:\(hyphen)|\(simple)(?:[ \\t]+\(simple))*)?[ \\t]*"
-        return "^\(set)(?:\\|\\|\(set))*$"
-    }()
 }

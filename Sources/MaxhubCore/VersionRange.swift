@@ -1,45 +1,65 @@
-/// A version range with npm's node-semver grammar and semantics (strict mode).
+/// A version range with npm's node-semver 7 grammar and semantics, in strict (not loose) mode.
 ///
 /// `1.2.3`, `=1.2.3`, `>=1.2 <2`, `^1.2`, `~1.2.3`, `~>1.2`, `1.x`, `1.2.*`, `*`, `1.0.0 - 2.0.0`,
-/// `a || b`, and the empty range (any version). Each comparator set is desugared exactly as
-/// node-semver does (carets, tildes, x-ranges and hyphens become `>=`/`<` pairs with `-0` upper
-/// bounds), and a prerelease version satisfies a set only when one of its comparators names a
-/// prerelease on the same `major.minor.patch`, unless prereleases are included.
+/// `a || b`, whitespace after an operator (`>= 1.2`), a `v` before a version (`^v1.2`), and the empty
+/// or blank range (any version). Each `||` alternative is desugared exactly as node-semver does
+/// (carets, tildes, x-ranges and hyphens become `>=`/`<`/`<=` comparators with `-0` upper bounds), and
+/// a prerelease version satisfies an alternative only when one of its comparators names a prerelease
+/// on the same `major.minor.patch`, unless prereleases are included.
+///
+/// The few spellings node-semver accepts only by an accident of its regular expressions are refused:
+/// a second `=` or `v` before a version (`>==1.2`, `^=1.2`, `vv1`), `=` before a hyphen end, `v` followed
+/// by a space, a stray `*` (`1.2.3*`), whitespace other than spaces and tabs, ranges longer than 256
+/// characters, and version numbers of more than 15 digits. `grammarPattern` matches exactly the accepted
+/// strings; `scripts/semver-oracle.js` lists the differences and checks everything else against node.
 public struct VersionRange: Sendable, Hashable, CustomStringConvertible, StringCodable {
-    /// The text the range was parsed from.
+    /// The range as written.
     public let text: String
-    /// The comparator sets, one per `||` alternative, desugared without and with prereleases included.
+    /// One comparator set per `||` alternative, desugared as node does without and with `includePrerelease`.
     let sets: [[Comparator]]
     let setsIncludingPrerelease: [[Comparator]]
 
-    /// The range every version satisfies.
-    public static let any: VersionRange = {
-        do { return try VersionRange(parsing: "") } catch { fatalError("the empty range parses") }
-    }()
+    /// The range every release satisfies (`*`, or the empty range); prereleases still need `includePrerelease`.
+    public static let any = VersionRange(text: "", sets: [[.any]], setsIncludingPrerelease: [[.any]])
 
     /// Parses a range; the error names the column of the problem.
     public init(parsing text: String) throws(VersionRangeError) {
         var parser = VersionRangeParser(text)
         let syntax = try parser.parse()
-        self.text = text
-        self.sets = Self.simplify(syntax.map { Self.desugar($0, includePrerelease: false) })
-        self.setsIncludingPrerelease = Self.simplify(syntax.map { Self.desugar($0, includePrerelease: true) })
+        self.init(
+            text: text,
+            sets: Self.desugar(syntax, includePrerelease: false),
+            setsIncludingPrerelease: Self.desugar(syntax, includePrerelease: true)
+        )
     }
 
-    /// Whether `version` satisfies the range.
+    private init(text: String, sets: [[Comparator]], setsIncludingPrerelease: [[Comparator]]) {
+        self.text = text
+        self.sets = sets
+        self.setsIncludingPrerelease = setsIncludingPrerelease
+    }
+
+    public init(codingText: String) throws { try self.init(parsing: codingText) }
+
+    /// Whether `version` satisfies the range (node-semver's `satisfies`).
+    ///
+    /// With `includePrerelease` false, a prerelease satisfies an alternative only if one of its comparators
+    /// names a prerelease of the same `major.minor.patch`: `>=1.2.3-beta` admits `1.2.3-rc.1`, not `1.3.0-rc.1`.
     public func isSatisfied(by version: Version, includePrerelease: Bool = false) -> Bool {
         (includePrerelease ? setsIncludingPrerelease : sets).contains { set in
             Self.test(set, version, includePrerelease: includePrerelease)
         }
     }
 
-    /// Whether the version written as `text` satisfies the range; an invalid version never does.
+    /// Whether the version written as `text` satisfies the range; a string that is not a SemVer 2.0.0
+    /// version (a `v` prefix included) never does.
     public func isSatisfied(by text: String, includePrerelease: Bool = false) -> Bool {
         guard let version = try? Version(parsing: text) else { return false }
         return isSatisfied(by: version, includePrerelease: includePrerelease)
     }
 
-    /// The highest version that satisfies the range; among versions of equal precedence, the first.
+    /// The highest version that satisfies the range (node-semver's `maxSatisfying`); among versions of
+    /// equal precedence (they differ only in build metadata) the first one seen.
     public func highestSatisfying<S: Sequence>(_ versions: S, includePrerelease: Bool = false) -> Version?
     where S.Element == Version {
         var best: Version?
@@ -50,29 +70,81 @@ public struct VersionRange: Sendable, Hashable, CustomStringConvertible, StringC
         return best
     }
 
-    /// The desugared form, as node-semver prints it: `^1.2` → `>=1.2.0 <2.0.0-0`; any version → `*`.
-    public var normalized: String {
+    /// The desugared range as node-semver prints it (its `Range.range`): `^1.2` → `>=1.2.0 <2.0.0-0`,
+    /// `1.2.3 - 2 || 3` → `>=1.2.3 <3.0.0-0||3.0.0`. Where node prints an empty string (any version),
+    /// this is `*`, as node's `validRange` returns.
+    public var normalized: String { Self.format(sets) }
+
+    /// The desugared range as node-semver prints it with `includePrerelease` (`^1.2` → `>=1.2.0-0 <2.0.0-0`).
+    public var normalizedIncludingPrerelease: String { Self.format(setsIncludingPrerelease) }
+
+    /// The normalized form (see `normalized`); `text` is the range as written.
+    ///
+    /// Parsing the normalized form gives a range that admits the same versions without `includePrerelease`;
+    /// with it, `^1.2` admits `1.2.0-rc.1` and `>=1.2.0 <2.0.0-0` does not.
+    public var description: String { normalized }
+
+    /// Two ranges are equal when they desugar to the same comparators, with and without `includePrerelease`:
+    /// `^1.2 == ^1.2.x == ^v1.2`, while `^1.2` and `>=1.2.0 <2.0.0-0` differ (they differ on `1.2.0-rc.1`
+    /// with prereleases included).
+    public static func == (lhs: VersionRange, rhs: VersionRange) -> Bool {
+        lhs.sets == rhs.sets && lhs.setsIncludingPrerelease == rhs.setsIncludingPrerelease
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(sets)
+        hasher.combine(setsIncludingPrerelease)
+    }
+
+    /// Writes the range as it was written (not the normalized form), so manifests round-trip unchanged.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(text)
+    }
+
+    private static func format(_ sets: [[Comparator]]) -> String {
         let text = sets.map { $0.map(\.description).joined(separator: " ") }.joined(separator: "||")
         return text.isEmpty ? "*" : text
     }
 
-    /// The text as written.
-    public var description: String { text }
+    /// node-semver's `testSet`.
+    static func test(_ set: [Comparator], _ version: Version, includePrerelease: Bool) -> Bool {
+        guard set.allSatisfy({ $0.test(version) }) else { return false }
+        guard version.isPrerelease, !includePrerelease else { return true }
+        return set.contains { comparator in
+            guard let allowed = comparator.version, allowed.isPrerelease else { return false }
+            return allowed.major == version.major && allowed.minor == version.minor && allowed.patch == version.patch
+        }
+    }
+}
 
-    public static func == (lhs: VersionRange, rhs: VersionRange) -> Bool { lhs.text == rhs.text }
-    public func hash(into hasher: inout Hasher) { hasher.combine(text) }
-
-    public init(codingText: String) throws { try self.init(parsing: codingText) }
-
-    // MARK: Semantics
-
-    /// One primitive comparison; `version == nil` is node's ANY comparator (matches everything).
+extension VersionRange {
+    /// One primitive comparison; a `nil` version is node's ANY comparator, which every version passes.
     struct Comparator: Hashable, Sendable, CustomStringConvertible {
-        enum Operator: String, Sendable { case less = "<", lessOrEqual = "<=", greater = ">", greaterOrEqual = ">=", equal = "" }
-        var op: Operator
-        var version: Version?
+        enum Operator: String, Hashable, Sendable {
+            case less = "<", lessOrEqual = "<=", greater = ">", greaterOrEqual = ">=", equal = ""
+        }
 
-        static let any = Comparator(op: .equal, version: nil)
+        let op: Operator
+        /// Without build metadata, which node drops from comparators.
+        let version: Version?
+
+        init(_ op: Operator, _ version: Version) {
+            self.op = op
+            self.version = version.withoutBuild
+        }
+
+        private init() {
+            self.op = .equal
+            self.version = nil
+        }
+
+        static let any = Comparator()
+
+        /// node's null set, `<0.0.0-0`, which no version passes.
+        static let none = Comparator(.less, Version(uncheckedMajor: 0, minor: 0, patch: 0, prerelease: [.zero]))
+
+        var isAny: Bool { version == nil }
 
         func test(_ candidate: Version) -> Bool {
             guard let version else { return true }
@@ -85,187 +157,31 @@ public struct VersionRange: Sendable, Hashable, CustomStringConvertible, StringC
             }
         }
 
-        /// The comparator as node-semver prints it: build metadata dropped.
-        var description: String {
-            version.map { op.rawValue + Version($0.major, $0.minor, $0.patch, prerelease: $0.prerelease).description } ?? ""
-        }
-
-        /// node's null set, `<0.0.0-0`, which no version satisfies.
-        var isNull: Bool { op == .less && description == "<0.0.0-0" }
+        /// As node prints a comparator: `>=1.2.0`, `<2.0.0-0`, `1.2.3`; ANY prints as nothing.
+        var description: String { version.map { op.rawValue + $0.description } ?? "" }
     }
+}
 
-    /// node-semver's clean-up of the sets: a set that is any version makes the whole range any version,
-    /// and sets no version satisfies are dropped when others remain.
-    static func simplify(_ sets: [[Comparator]]) -> [[Comparator]] {
-        guard sets.count > 1 else { return sets }
-        if let anySet = sets.first(where: { $0 == [.any] }) { return [anySet] }
-        let kept = sets.filter { !($0.first?.isNull ?? false) }
-        return kept.isEmpty ? [sets[0]] : kept
-    }
-
-    static func test(_ set: [Comparator], _ version: Version, includePrerelease: Bool) -> Bool {
-        guard set.allSatisfy({ $0.test(version) }) else { return false }
-        guard version.isPrerelease, !includePrerelease else { return true }
-        for comparator in set {
-            guard let allowed = comparator.version, allowed.isPrerelease else { continue }
-            if allowed.major == version.major, allowed.minor == version.minor, allowed.patch == version.patch { return true }
-        }
-        return false
-    }
-
-    // MARK: Desugaring, as node-semver's replaceCaret / replaceTilde / replaceXRange / hyphenReplace
-
-    static func desugar(_ set: VersionRangeParser.ComparatorSet, includePrerelease: Bool) -> [Comparator] {
-        var result: [Comparator] = []
-        switch set {
-        case .hyphen(let from, let to):
-            result = hyphen(from, to, includePrerelease)
-        case .simple(let items):
-            for item in items { result += desugar(item, includePrerelease) }
-        }
-        // `>=0.0.0` (`>=0.0.0-0` with prereleases) is any version, as node's replaceGTE0.
-        let zero = includePrerelease ? Version(0, 0, 0, prerelease: [.numeric("0")]) : Version(0, 0, 0)
-        result = result.filter { !($0.op == .greaterOrEqual && $0.version == zero && $0.version?.build.isEmpty == true) }
-        // As node's Range.parseRange: a null comparator is the whole set, duplicates (by printed form) go,
-        // and an any-version comparator goes when others remain.
-        if let null = result.first(where: \.isNull) { return [null] }
-        var seen: Set<String> = []
-        result = result.filter { seen.insert($0.description).inserted }
-        if result.count > 1 { result.removeAll { $0.version == nil } }
-        return result.isEmpty ? [.any] : result
-    }
-
-    private static func v(_ major: Int64, _ minor: Int64, _ patch: Int64, zero: Bool = false) -> Version {
-        Version(major, minor, patch, prerelease: zero ? [.numeric("0")] : [])
-    }
-
-    private static func ge(_ version: Version) -> Comparator { Comparator(op: .greaterOrEqual, version: version) }
-    private static func lt(_ version: Version) -> Comparator { Comparator(op: .less, version: version) }
-
-    static func desugar(_ item: VersionRangeParser.Simple, _ includePrerelease: Bool) -> [Comparator] {
-        let partial = item.partial
-        switch item.op {
-        case "^": return caret(partial, includePrerelease)
-        case "~", "~>": return tilde(partial)
-        default: return xRange(item.op, partial, includePrerelease)
-        }
-    }
-
-    static func caret(_ p: VersionRangeParser.Partial, _ includePrerelease: Bool) -> [Comparator] {
-        let z = includePrerelease
-        guard let major = p.major else { return [] }
-        guard let minor = p.minor else { return [ge(v(major, 0, 0, zero: z)), lt(v(major + 1, 0, 0, zero: true))] }
-        guard let patch = p.patch else {
-            return major == 0
-                ? [ge(v(0, minor, 0, zero: z)), lt(v(0, minor + 1, 0, zero: true))]
-                : [ge(v(major, minor, 0, zero: z)), lt(v(major + 1, 0, 0, zero: true))]
-        }
-        let low: Version
-        if !p.prerelease.isEmpty {
-            low = Version(major, minor, patch, prerelease: p.prerelease)
-        } else {
-            low = v(major, minor, patch, zero: z && major == 0)
-        }
-        if major == 0 {
-            return minor == 0
-                ? [ge(low), lt(v(0, 0, patch + 1, zero: true))]
-                : [ge(low), lt(v(0, minor + 1, 0, zero: true))]
-        }
-        return [ge(low), lt(v(major + 1, 0, 0, zero: true))]
-    }
-
-    static func tilde(_ p: VersionRangeParser.Partial) -> [Comparator] {
-        guard let major = p.major else { return [] }
-        guard let minor = p.minor else { return [ge(v(major, 0, 0)), lt(v(major + 1, 0, 0, zero: true))] }
-        guard let patch = p.patch else { return [ge(v(major, minor, 0)), lt(v(major, minor + 1, 0, zero: true))] }
-        return [ge(Version(major, minor, patch, prerelease: p.prerelease)), lt(v(major, minor + 1, 0, zero: true))]
-    }
-
-    static func xRange(_ written: String, _ p: VersionRangeParser.Partial, _ includePrerelease: Bool) -> [Comparator] {
-        var op = written
-        guard p.isX else {
-            let version = Version(p.major ?? 0, p.minor ?? 0, p.patch ?? 0, prerelease: p.prerelease, build: p.build)
-            let primitive: Comparator.Operator = switch op {
-            case "<": .less
-            case "<=": .lessOrEqual
-            case ">": .greater
-            case ">=": .greaterOrEqual
-            default: .equal
-            }
-            return [Comparator(op: primitive, version: version)]
-        }
-        if op == "=" { op = "" }
-        let z = includePrerelease
-        guard var major = p.major else {
-            return op == ">" || op == "<" ? [lt(v(0, 0, 0, zero: true))] : []
-        }
-        if !op.isEmpty {
-            var minor = p.minor ?? 0
-            var patch: Int64 = 0
-            var zero = z
-            if op == ">" {
-                op = ">="
-                if p.minor == nil {
-                    major += 1
-                    minor = 0
-                } else {
-                    minor += 1
-                }
-                patch = 0
-            } else if op == "<=" {
-                op = "<"
-                if p.minor == nil { major += 1 } else { minor += 1 }
-            }
-            if op == "<" { zero = true }
-            let bound = v(major, minor, patch, zero: zero)
-            return [Comparator(op: op == "<" ? .less : .greaterOrEqual, version: bound)]
-        }
-        guard let minor = p.minor else { return [ge(v(major, 0, 0, zero: z)), lt(v(major + 1, 0, 0, zero: true))] }
-        return [ge(v(major, minor, 0, zero: z)), lt(v(major, minor + 1, 0, zero: true))]
-    }
-
-    static func hyphen(_ from: VersionRangeParser.Partial, _ to: VersionRangeParser.Partial, _ includePrerelease: Bool) -> [Comparator] {
-        let z = includePrerelease
-        var result: [Comparator] = []
-        if let major = from.major {
-            if let minor = from.minor {
-                if let patch = from.patch {
-                    let low = Version(major, minor, patch, prerelease: from.prerelease)
-                    result.append(ge(from.prerelease.isEmpty ? v(major, minor, patch, zero: z) : low))
-                } else {
-                    result.append(ge(v(major, minor, 0, zero: z)))
-                }
-            } else {
-                result.append(ge(v(major, 0, 0, zero: z)))
-            }
-        }
-        if let major = to.major {
-            if let minor = to.minor {
-                if let patch = to.patch {
-                    if !to.prerelease.isEmpty {
-                        result.append(Comparator(op: .lessOrEqual, version: Version(major, minor, patch, prerelease: to.prerelease)))
-                    } else if z {
-                        result.append(lt(v(major, minor, patch + 1, zero: true)))
-                    } else {
-                        result.append(Comparator(op: .lessOrEqual, version: v(major, minor, patch)))
-                    }
-                } else {
-                    result.append(lt(v(major, minor + 1, 0, zero: true)))
-                }
-            } else {
-                result.append(lt(v(major + 1, 0, 0, zero: true)))
-            }
-        }
-        return result
-    }
+extension Version.PrereleaseIdentifier {
+    /// `0`, the lowest prerelease identifier, as in node's `-0` bounds.
+    static let zero = Version.PrereleaseIdentifier(unchecked: "0", isNumeric: true)
 }
 
 /// Why a string is not a version range: what was found, and at which column.
 public struct VersionRangeError: Error, Equatable, CustomStringConvertible {
+    /// The text that was parsed.
     public let text: String
-    /// 1-based position of the problem, in characters.
+    /// The 1-based position of the problem, in characters.
     public let column: Int
+    /// What is wrong, as a clause: `unexpected "<"`.
     public let reason: String
 
+    public init(text: String, column: Int, reason: String) {
+        self.text = text
+        self.column = column
+        self.reason = reason
+    }
+
+    /// One sentence: `invalid range ">=1.2 <<2": unexpected "<" at column 8`.
     public var description: String { "invalid range \"\(text)\": \(reason) at column \(column)" }
 }

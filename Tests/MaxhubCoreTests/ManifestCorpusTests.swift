@@ -101,6 +101,12 @@ import Testing
         #expect(ManifestSchema.text == text.trimmingCharacters(in: .newlines), "run `make schema` after editing the schema")
     }
 
+    @Test func frameworkVersionPatternIsTheRangeGrammar() throws {
+        let pattern = ManifestSchema.schema.document["$defs"]?["framework"]?["properties"]?["version"]?["pattern"]
+            ?? ManifestSchema.schema.document["properties"]?["framework"]?["properties"]?["version"]?["pattern"]
+        #expect(pattern?.stringValue == VersionRange.grammarPattern, "copy VersionRange.grammarPattern into the schema")
+    }
+
     @Test func everyProblemIsReportedNotJustTheFirst() throws {
         let fixture = try #require(Self.fixtures.first { $0.url.lastPathComponent == "many-problems.yaml" })
         let document = try fixture.document()

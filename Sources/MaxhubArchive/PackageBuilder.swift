@@ -62,9 +62,11 @@ public struct PackageBuilder: Sendable {
         }.map { folder.appendingPathComponent($0).standardizedFileURL.path }
     }
 
-    /// Packs the folder into `outputPath`.
-    public func pack(to outputPath: String) throws(PackageError) -> Result {
-        var (manifest, text) = try loadManifest()
+    /// Packs the folder into `outputPath`, by default `defaultArchiveName` in the working folder.
+    public func pack(to outputPath: String? = nil) throws(PackageError) -> Result {
+        let loaded = try loadManifest()
+        var manifest = loaded.manifest
+        let outputPath = outputPath ?? Self.defaultArchiveName(for: manifest, compression: compression)
         let outputURL = URL(fileURLWithPath: outputPath)
         let collected: [PackageFile]
         do {
@@ -94,15 +96,14 @@ public struct PackageBuilder: Sendable {
         }
         var updated = false
         if updatesManifestFile {
-            let newText = manifest.replacingFilesSection(in: text)
-            if newText != text {
+            let newText = manifest.replacingFilesSection(in: loaded.text)
+            if newText != loaded.text {
                 do {
                     try Data(newText.utf8).write(to: folder.appendingPathComponent(Manifest.fileName), options: .atomic)
                 } catch {
                     throw .cannotUpdateManifest(folder.appendingPathComponent(Manifest.fileName).path, "\(error.localizedDescription)")
                 }
                 updated = true
-                text = newText
             }
         }
         return Result(manifest: manifest, archivePath: outputPath, digest: packed.digest, size: packed.size, updatedManifestFile: updated)

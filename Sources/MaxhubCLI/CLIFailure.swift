@@ -32,9 +32,6 @@ struct Terminal {
     func writeLine(_ line: String) {
         handle.write(Data((line + "\n").utf8))
     }
-
-    /// Whether this stream is a terminal (progress bars and colours only then).
-    var isInteractive: Bool { isatty(handle.fileDescriptor) == 1 }
 }
 
 /// Encodes values for `--json` output: pretty, sorted keys, stable.

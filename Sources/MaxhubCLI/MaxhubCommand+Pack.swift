@@ -48,9 +48,7 @@ extension MaxhubCommand {
             )
             let result: PackageBuilder.Result
             do {
-                let manifest = try builder.loadManifest().manifest
-                let outputPath = output ?? PackageBuilder.defaultArchiveName(for: manifest, compression: compression)
-                result = try builder.pack(to: outputPath)
+                result = try builder.pack(to: output)
             } catch {
                 throw CLIFailure(error.description)
             }

@@ -50,20 +50,8 @@ extension Manifest {
         let plainSafe = value.utf8.first.map { isLetter($0) || $0 == UInt8(ascii: "_") } ?? false
             && value.utf8.allSatisfy { isLetter($0) || isDigit($0) || "_./-".utf8.contains($0) }
             && !reservedWords.contains(value.lowercased())
-        if plainSafe { return value }
-        var quoted = "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": quoted += "\\\""
-            case "\\": quoted += "\\\\"
-            case "\n": quoted += "\\n"
-            case "\t": quoted += "\\t"
-            case _ where scalar.value < 0x20 || scalar.value == 0x7f:
-                quoted += String(format: "\\x%02X", scalar.value)
-            default: quoted.unicodeScalars.append(scalar)
-            }
-        }
-        return quoted + "\""
+        // A JSON string literal is also a YAML double-quoted scalar with the same value.
+        return plainSafe ? value : JSONWriter.quoted(value)
     }
 
     private static let reservedWords: Set<String> = ["true", "false", "yes", "no", "on", "off", "y", "n", "null", "nan", "inf"]

@@ -228,11 +228,6 @@ public struct Manifest: Codable, Sendable, Equatable {
             self.command = command
             self.platforms = platforms
         }
-
-        /// The health path, defaulting to the one of the declared API.
-        public var healthPath: String {
-            health ?? (api == "oip-v2" ? "/v2/health/ready" : "/model/metadata")
-        }
     }
 
     /// One file of the package with its size and SHA-256.
@@ -251,8 +246,5 @@ public struct Manifest: Codable, Sendable, Equatable {
         public init(path: String, size: Int64, digest: Digest) {
             self.init(path: path, size: size, sha256: digest.hex)
         }
-
-        /// The file's digest as `sha256:<hex>`.
-        public var digest: Digest? { try? Digest.sha256(hex: sha256) }
     }
 }

@@ -92,6 +92,28 @@ import Testing
         #expect(try folder.run("validate").status == 0)
     }
 
+    @Test func noUpdateLeavesTheManifestFileAlone() throws {
+        let cli = try CLIHarness()
+        defer { cli.cleanUp() }
+        let name = try makePackage(cli)
+        let before = try cli.read("\(name)/maxhub.yaml")
+        let result = try cli.run("pack", "--no-update", name, "-o", "a.tar.zst")
+        #expect(result.status == 0)
+        #expect(try cli.read("\(name)/maxhub.yaml") == before)
+        #expect(try cli.run("inspect", "a.tar.zst").status == 0, "the archive still carries the filled-in manifest")
+    }
+
+    @Test func inspectRefusesAnArchiveOverMaxSize() throws {
+        let cli = try CLIHarness()
+        defer { cli.cleanUp() }
+        let name = try makePackage(cli)
+        #expect(try cli.run("pack", name, "-o", "a.tar.zst").status == 0)
+        #expect(try cli.run("inspect", "a.tar.zst", "--max-size", "100000").status == 0)
+        let result = try cli.run("inspect", "a.tar.zst", "--max-size", "100")
+        #expect(result.status == 4)
+        #expect(result.stderr.contains("a.tar.zst"))
+    }
+
     @Test func validateChecksEveryListedFile() throws {
         let cli = try CLIHarness()
         defer { cli.cleanUp() }

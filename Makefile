@@ -10,11 +10,11 @@ SWIFT ?= swift
 PYTHON ?= python3
 VENV := .venv
 VENV_STAMP := $(VENV)/.installed
-SYSTEM_PACKAGES := libarchive-dev libsqlite3-dev libssl-dev libcurl4-openssl-dev zstd
+SYSTEM_PACKAGES := libarchive-dev libsqlite3-dev libssl-dev libcurl4-openssl-dev zstd curl
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 MAXHUB := .build/debug/maxhub
 
-.PHONY: all run test build deps venv schema bench bench-hash bench-pack clean help
+.PHONY: all run test build deps bench-deps venv schema bench bench-hash bench-pack bench-hub clean help
 
 all: build
 
@@ -57,7 +57,11 @@ test: deps venv schema
 run: build
 	$(MAXHUB) --help
 
-bench: bench-hash bench-pack
+bench: bench-hash bench-pack bench-hub
+
+## What the hub benchmarks compare against: nginx and wrk.
+bench-deps:
+	@$(MAKE) --no-print-directory deps SYSTEM_PACKAGES="nginx wrk bc"
 
 bench-hash: deps
 	$(SWIFT) build -c release --product maxhub
@@ -66,6 +70,11 @@ bench-hash: deps
 bench-pack: deps
 	$(SWIFT) build -c release --product maxhub
 	bench/pack.sh
+
+bench-hub: deps bench-deps venv
+	$(SWIFT) build -c release --product maxhub
+	bench/hub-transfer.sh
+	MAXHUB_PYTHON="$(CURDIR)/$(VENV)/bin/python" bench/hub-catalog.sh
 
 clean:
 	rm -rf .build $(VENV)

@@ -16,6 +16,8 @@ public struct MaxhubCommand: AsyncParsableCommand {
             Inspect.self,
             Resolve.self,
             DigestFiles.self,
+            Serve.self,
+            Token.self,
         ]
     )
 

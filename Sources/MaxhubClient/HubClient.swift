@@ -1,0 +1,68 @@
+import AsyncHTTPClient
+import Foundation
+import MaxhubCore
+import NIOCore
+import NIOFoundationCompat
+import NIOHTTP1
+
+/// Talks to a hub's JSON API: one base URL, an optional bearer token, problem details turned into `HubClientError`.
+public struct HubClient: Sendable {
+    public var baseURL: String
+    public var token: String?
+    let http: HTTPClient
+
+    public init(baseURL: String, token: String?, http: HTTPClient = HubClient.sharedHTTPClient) {
+        var base = baseURL
+        while base.hasSuffix("/") { base.removeLast() }
+        self.baseURL = base
+        self.token = token
+        self.http = http
+    }
+
+    /// The process's HTTP client: a hub that does not answer is reported at once rather than retried until the request's
+    /// deadline, and a connection attempt gives up after 10 seconds.
+    public static let sharedHTTPClient: HTTPClient = {
+        var configuration = HTTPClient.Configuration()
+        configuration.connectionPool.retryConnectionEstablishment = false
+        configuration.timeout.connect = .seconds(10)
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }()
+
+    /// Sends a request with an optional JSON body and decodes the JSON answer.
+    public func send<Response: Decodable>(
+        _ method: HTTPMethod, _ path: String, body: (some Encodable)? = Optional<JSONValue>.none, as type: Response.Type,
+        timeout: TimeAmount = .seconds(60)
+    ) async throws -> Response {
+        var request = HTTPClientRequest(url: baseURL + path)
+        request.method = method
+        request.headers.add(name: "Accept", value: "application/json")
+        if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
+        if let body {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(data: try HubJSON.encoder().encode(body)))
+        }
+        let response: HTTPClientResponse
+        do {
+            response = try await http.execute(request, timeout: timeout)
+        } catch {
+            throw HubClientError.unreachable(baseURL, "\(error)")
+        }
+        let buffer = try await response.body.collect(upTo: 64 << 20)
+        let data = Data(buffer: buffer)
+        guard (200..<300).contains(response.status.code) else {
+            throw HubClientError.from(status: Int(response.status.code), body: data)
+        }
+        do {
+            return try HubJSON.decoder().decode(Response.self, from: data)
+        } catch {
+            throw HubClientError.unexpectedAnswer("\(method) \(path): \(error)")
+        }
+    }
+
+    // MARK: Tokens
+
+    /// Makes a token (admin).
+    public func createToken(user: String, roles: [Role]) async throws -> TokenInfo {
+        try await send(.POST, "/api/v1/tokens", body: TokenRequest(user: user, roles: roles), as: TokenInfo.self)
+    }
+}

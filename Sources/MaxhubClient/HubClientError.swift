@@ -1,0 +1,34 @@
+import Foundation
+import MaxhubCore
+
+/// A request to the hub that did not give what was asked.
+public enum HubClientError: Error, CustomStringConvertible {
+    /// The hub answered with an error status and these problem details.
+    case problem(ProblemDetails)
+    /// Nothing answered at the URL.
+    case unreachable(String, String)
+    /// The hub answered something this client cannot read.
+    case unexpectedAnswer(String)
+
+    static func from(status: Int, body: Data) -> HubClientError {
+        if let problem = try? HubJSON.decoder().decode(ProblemDetails.self, from: body) {
+            return .problem(problem)
+        }
+        let text = String(decoding: body.prefix(200), as: UTF8.self)
+        return .problem(ProblemDetails(title: "HTTP \(status)", status: status, detail: text.isEmpty ? "HTTP \(status)" : text))
+    }
+
+    /// The HTTP status of a problem answer.
+    public var status: Int? {
+        if case .problem(let problem) = self { return problem.status }
+        return nil
+    }
+
+    public var description: String {
+        switch self {
+        case .problem(let problem): problem.description
+        case .unreachable(let url, let reason): "cannot reach the hub at \(url): \(reason)"
+        case .unexpectedAnswer(let what): "unexpected answer from the hub: \(what)"
+        }
+    }
+}

@@ -1,0 +1,21 @@
+/// What a token may do (SPEC section 6). A role includes what the roles below it may do: a curator and a reviewer may also
+/// read, and an admin may do everything.
+public enum Role: String, Codable, Sendable, CaseIterable, Comparable, CustomStringConvertible {
+    case reader
+    case curator
+    case reviewer
+    case admin
+
+    public var description: String { rawValue }
+
+    public static func < (lhs: Role, rhs: Role) -> Bool {
+        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+    }
+}
+
+extension Collection<Role> {
+    /// Whether a holder of these roles may act as `role`: admin may act as anyone, everyone may read.
+    public func permit(_ role: Role) -> Bool {
+        contains(role) || contains(.admin) || (role == .reader && !isEmpty)
+    }
+}

@@ -1,0 +1,55 @@
+import Hummingbird
+import Logging
+import MaxhubStore
+
+/// Assembles the hub from its configuration and stores. `HubServer` calls it for `maxhub serve`; tests call it with
+/// their own stores and port 0.
+public func buildApplication<Catalog: CatalogStore, Blobs: BlobStore>(
+    configuration: HubConfiguration,
+    catalog: Catalog,
+    blobs: Blobs,
+    metrics: HubMetrics = HubMetrics(),
+    logger: Logger,
+    onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+) -> some ApplicationProtocol {
+    let router = Router(context: HubRequestContext.self)
+    router.add(middleware: MetricsMiddleware(metrics: metrics))
+    router.add(middleware: RequestLogMiddleware())
+    router.add(middleware: ProblemMiddleware())
+    router.add(middleware: AuthenticationMiddleware(catalog: catalog))
+    router.addRoutes(OperationsController(metrics: metrics).endpoints)
+    router.addRoutes(
+        CatalogController(catalog: catalog, blobs: blobs, configuration: configuration, metrics: metrics).endpoints,
+        atPath: "/api/v1"
+    )
+    router.addRoutes(BlobController(blobs: blobs, configuration: configuration, metrics: metrics).endpoints, atPath: "/api/v1")
+    router.addRoutes(TokenController(catalog: catalog).endpoints, atPath: "/api/v1")
+    return Application(
+        router: router,
+        configuration: ApplicationConfiguration(
+            address: .hostname(configuration.host, port: configuration.port),
+            serverName: "maxhub"
+        ),
+        onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
+        logger: logger
+    )
+}
+
+/// Logs each request at debug level: method, path, status and duration.
+struct RequestLogMiddleware: RouterMiddleware {
+    typealias Context = HubRequestContext
+
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        let start = ContinuousClock.now
+        let response = try await next(request, context)
+        context.logger.debug(
+            "request",
+            metadata: [
+                "method": "\(request.method)", "path": "\(request.uri.path)", "status": "\(response.status.code)",
+                "duration": "\(ContinuousClock.now - start)",
+            ])
+        return response
+    }
+}

@@ -1,0 +1,201 @@
+import Hummingbird
+import MaxhubCore
+import MaxhubStore
+import NIOCore
+
+/// Blob downloads and uploads: `HEAD`/`GET /blobs/{digest}`, the monolithic upload, and OCI-style resumable uploads.
+struct BlobController<Blobs: BlobStore> {
+    let blobs: Blobs
+    let configuration: HubConfiguration
+    let metrics: HubMetrics
+
+    var endpoints: RouteCollection<HubRequestContext> {
+        RouteCollection(context: HubRequestContext.self)
+            .head("blobs/:digest", use: head)
+            .get("blobs/:digest", use: download)
+            .post("blobs/uploads", use: startUpload)
+            .get("blobs/uploads/:id", use: uploadStatus)
+            .patch("blobs/uploads/:id", use: appendChunk)
+            .put("blobs/uploads/:id", use: finishUpload)
+            .delete("blobs/uploads/:id", use: cancelUpload)
+    }
+
+    // MARK: Downloads
+
+    @Sendable func head(_ request: Request, context: HubRequestContext) async throws -> Response {
+        if !configuration.anonymousRead { _ = try context.require(.reader) }
+        let digest = try context.digest()
+        guard let size = try await blobs.size(of: digest) else { throw HubError.notFound("no blob \(digest)") }
+        var headers = Self.blobHeaders(digest)
+        headers[.contentLength] = String(size)
+        return Response(status: .ok, headers: headers, body: ResponseBody())
+    }
+
+    @Sendable func download(_ request: Request, context: HubRequestContext) async throws -> Response {
+        if !configuration.anonymousRead { _ = try context.require(.reader) }
+        let digest = try context.digest()
+        guard let size = try await blobs.size(of: digest) else { throw HubError.notFound("no blob \(digest)") }
+        var headers = Self.blobHeaders(digest)
+        if let tags = request.headers[.ifNoneMatch], Self.matches(tags, digest) {
+            return Response(status: .notModified, headers: headers, body: ResponseBody())
+        }
+        var range: Range<Int64>? = nil
+        if let header = request.headers[.range], let requested = ByteRange(header: header), Self.rangeApplies(request, digest) {
+            guard let resolved = requested.resolve(size: size) else {
+                throw BlobStoreError.rangeNotSatisfiable(size: size)
+            }
+            range = resolved
+        }
+        let status: HTTPResponse.Status
+        let length: Int64
+        if let range {
+            status = .partialContent
+            length = range.upperBound - range.lowerBound
+            headers[.contentRange] = "bytes \(range.lowerBound)-\(range.upperBound - 1)/\(size)"
+        } else {
+            status = .ok
+            length = size
+            headers[.contentDigest] = "sha-256=:\(digest.base64):"
+        }
+        headers[.contentType] = "application/octet-stream"
+        let blobs = blobs
+        let selected = range
+        let body = ResponseBody(contentLength: Int(length)) { writer in
+            try await blobs.read(digest, range: selected) { buffer in
+                try await writer.write(buffer)
+            }
+            try await writer.finish(nil)
+        }
+        return Response(status: status, headers: headers, body: body)
+    }
+
+    static func blobHeaders(_ digest: Digest) -> HTTPFields {
+        var headers = HTTPFields()
+        headers[.eTag] = "\"\(digest)\""
+        headers[.acceptRanges] = "bytes"
+        headers[.cacheControl] = "public, max-age=31536000, immutable"
+        headers[.dockerContentDigest] = digest.description
+        headers[.reprDigest] = "sha-256=:\(digest.base64):"
+        headers[.legacyDigest] = "sha-256=\(digest.base64)"
+        return headers
+    }
+
+    /// Whether an `If-None-Match` list names this blob (or is `*`).
+    static func matches(_ tags: String, _ digest: Digest) -> Bool {
+        tags.split(separator: ",").contains { tag in
+            var text = tag.trimmingCharacters(in: .whitespaces)
+            if text.hasPrefix("W/") { text.removeFirst(2) }
+            return text == "*" || text == "\"\(digest)\"" || text == digest.description
+        }
+    }
+
+    /// `If-Range` names the representation a client holds; a range applies only to that one.
+    static func rangeApplies(_ request: Request, _ digest: Digest) -> Bool {
+        guard let ifRange = request.headers[.ifRange] else { return true }
+        return ifRange.trimmingCharacters(in: .whitespaces) == "\"\(digest)\""
+    }
+
+    // MARK: Uploads
+
+    @Sendable func startUpload(_ request: Request, context: HubRequestContext) async throws -> Response {
+        _ = try context.require(.curator)
+        guard let digestText = request.query("digest") else {
+            let id = try await blobs.startUpload(.resumable)
+            return try uploadResponse(.accepted, id: id, offset: 0, context: context, request: request)
+        }
+        let digest: Digest
+        do {
+            digest = try Digest(parsing: digestText)
+        } catch {
+            throw HubError.badRequest(error.description)
+        }
+        try checkDeclaredLength(request)
+        let id = try await blobs.startUpload(.monolithic)
+        do {
+            _ = try await blobs.append(to: id, at: 0, request.body, limit: configuration.maxUploadSize)
+            let reference = try await blobs.finishUpload(id, expecting: digest)
+            return try stored(reference, request: request, context: context)
+        } catch {
+            try? await blobs.cancelUpload(id)
+            throw error
+        }
+    }
+
+    @Sendable func uploadStatus(_ request: Request, context: HubRequestContext) async throws -> Response {
+        _ = try context.require(.curator)
+        let id = context.parameters.get("id") ?? ""
+        let offset = try await blobs.uploadSize(id)
+        return try uploadResponse(.ok, id: id, offset: offset, context: context, request: request)
+    }
+
+    @Sendable func appendChunk(_ request: Request, context: HubRequestContext) async throws -> Response {
+        _ = try context.require(.curator)
+        let id = context.parameters.get("id") ?? ""
+        let current = try await blobs.uploadSize(id)
+        var offset = current
+        if let header = request.headers[.contentRange] {
+            guard let range = ContentRange(header: header) else {
+                throw HubError.badRequest("Content-Range must be FIRST-LAST or bytes FIRST-LAST/TOTAL, not \"\(header)\"")
+            }
+            offset = range.first
+        }
+        try checkDeclaredLength(request)
+        let size = try await blobs.append(to: id, at: offset, request.body, limit: configuration.maxUploadSize)
+        return try uploadResponse(.accepted, id: id, offset: size, context: context, request: request)
+    }
+
+    @Sendable func finishUpload(_ request: Request, context: HubRequestContext) async throws -> Response {
+        _ = try context.require(.curator)
+        let id = context.parameters.get("id") ?? ""
+        guard let digestText = request.query("digest") else {
+            throw HubError.badRequest("finishing an upload needs ?digest=sha256:...")
+        }
+        let digest: Digest
+        do {
+            digest = try Digest(parsing: digestText)
+        } catch {
+            throw HubError.badRequest(error.description)
+        }
+        let current = try await blobs.uploadSize(id)
+        try checkDeclaredLength(request)
+        _ = try await blobs.append(to: id, at: current, request.body, limit: configuration.maxUploadSize)
+        let reference = try await blobs.finishUpload(id, expecting: digest)
+        return try stored(reference, request: request, context: context)
+    }
+
+    @Sendable func cancelUpload(_ request: Request, context: HubRequestContext) async throws -> Response {
+        _ = try context.require(.curator)
+        let id = context.parameters.get("id") ?? ""
+        _ = try await blobs.uploadSize(id)
+        try await blobs.cancelUpload(id)
+        return Response(status: .noContent)
+    }
+
+    /// A declared `Content-Length` over the limit is refused before a byte is read.
+    private func checkDeclaredLength(_ request: Request) throws(HubError) {
+        if let text = request.headers[.contentLength], let length = Int64(text), length > configuration.maxUploadSize {
+            throw HubError(.contentTooLarge, kind: "too-large", "the upload is larger than the hub's limit of \(configuration.maxUploadSize) bytes")
+        }
+    }
+
+    private func stored(_ reference: ArchiveReference, request: Request, context: HubRequestContext) throws -> Response {
+        metrics.uploadedBlobs.increment()
+        context.logger.info("blob stored", metadata: ["digest": "\(reference.digest)", "size": "\(reference.size)"])
+        var response = try context.responseEncoder.encode(reference, from: request, context: context)
+        response.status = .created
+        response.headers[.location] = "/api/v1/blobs/\(reference.digest)"
+        response.headers[.dockerContentDigest] = reference.digest.description
+        return response
+    }
+
+    private func uploadResponse(
+        _ status: HTTPResponse.Status, id: String, offset: Int64, context: HubRequestContext, request: Request
+    ) throws -> Response {
+        var response = try context.responseEncoder.encode(UploadStatus(id: id, offset: offset), from: request, context: context)
+        response.status = status
+        response.headers[.location] = "/api/v1/blobs/uploads/\(id)"
+        response.headers[.dockerUploadUUID] = id
+        if offset > 0 { response.headers[.range] = "0-\(offset - 1)" }
+        return response
+    }
+}

@@ -1,0 +1,26 @@
+import Foundation
+import HTTPTypes
+import MaxhubCore
+
+extension HTTPField.Name {
+    static let dockerContentDigest = HTTPField.Name("Docker-Content-Digest")!
+    static let dockerUploadUUID = HTTPField.Name("Docker-Upload-UUID")!
+    static let reprDigest = HTTPField.Name("Repr-Digest")!
+    static let contentDigest = HTTPField.Name("Content-Digest")!
+    static let legacyDigest = HTTPField.Name("Digest")!
+}
+
+extension Digest {
+    /// The digest as base64, as RFC 9530 (`sha-256=:...:`) and RFC 3230 (`sha-256=...`) headers write it.
+    var base64: String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(32)
+        var index = hex.startIndex
+        while index < hex.endIndex {
+            let next = hex.index(index, offsetBy: 2)
+            bytes.append(UInt8(hex[index..<next], radix: 16) ?? 0)
+            index = next
+        }
+        return Data(bytes).base64EncodedString()
+    }
+}

@@ -1,0 +1,78 @@
+import Foundation
+import Hummingbird
+import Logging
+import MaxhubCore
+import MaxhubStore
+
+/// `maxhub serve`: opens (or creates) the data folder, makes the first admin token on an empty hub, removes what dead
+/// uploads left, and runs the hub until SIGINT or SIGTERM.
+public enum HubServer {
+    public static let catalogFileName = "catalog.sqlite"
+    public static let adminTokenFileName = "admin.token"
+
+    /// Runs the hub. `announce` receives the URL once the server listens, and the admin token when one was made.
+    public static func run(
+        _ configuration: HubConfiguration,
+        announce: @escaping @Sendable (HubAnnouncement) -> Void
+    ) async throws {
+        var logger = Logger(label: "maxhub")
+        logger.logLevel = configuration.logLevel
+        try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
+        let catalog = try SQLiteCatalogStore(path: (configuration.dataDirectory as NSString).appendingPathComponent(catalogFileName))
+        let blobs = try FileBlobStore(root: configuration.dataDirectory)
+        let removed = try await blobs.removeAbandonedUploads(resumableOlderThan: configuration.resumableUploadLifetime)
+        if removed > 0 { logger.info("removed abandoned uploads", metadata: ["count": "\(removed)"]) }
+        let adminToken = try await bootstrapAdmin(catalog: catalog, dataDirectory: configuration.dataDirectory, logger: logger)
+        let host = configuration.host
+        let app = buildApplication(configuration: configuration, catalog: catalog, blobs: blobs, logger: logger) { port in
+            announce(HubAnnouncement(url: "http://\(host.contains(":") ? "[\(host)]" : host):\(port)", adminToken: adminToken))
+        }
+        try await app.runService()
+    }
+
+    /// On a hub without tokens, makes an admin token and writes it to `DIR/admin.token` (mode 0600). Returns the secret
+    /// when it made one.
+    static func bootstrapAdmin(catalog: some CatalogStore, dataDirectory: String, logger: Logger) async throws -> String? {
+        guard try await catalog.tokenCount() == 0 else { return nil }
+        let path = (dataDirectory as NSString).appendingPathComponent(adminTokenFileName)
+        let secret = TokenSecret.generate()
+        try writePrivateFile(path, contents: secret + "\n")
+        _ = try await catalog.createToken(
+            NewToken(user: "admin", roles: [.admin], hash: TokenSecret.hash(of: secret), createdBy: "maxhub serve", createdAt: Date()))
+        logger.info("created the first admin token", metadata: ["file": "\(path)"])
+        return secret
+    }
+
+    /// Writes a file only its owner can read, replacing any earlier one.
+    static func writePrivateFile(_ path: String, contents: String) throws {
+        let temporary = path + ".tmp"
+        unlink(temporary)
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+        guard descriptor >= 0 else { throw HubServerError.cannotWrite(path, errno) }
+        let bytes = Array(contents.utf8)
+        let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+        let synced = fsync(descriptor)
+        close(descriptor)
+        guard written == bytes.count, synced == 0, rename(temporary, path) == 0 else {
+            unlink(temporary)
+            throw HubServerError.cannotWrite(path, errno)
+        }
+    }
+}
+
+/// What `maxhub serve` tells its operator once the hub listens.
+public struct HubAnnouncement: Sendable {
+    public var url: String
+    /// The first admin token, on the start that made it; nil afterwards.
+    public var adminToken: String?
+}
+
+public enum HubServerError: Error, CustomStringConvertible {
+    case cannotWrite(String, Int32)
+
+    public var description: String {
+        switch self {
+        case .cannotWrite(let path, let code): "cannot write \(path): \(String(cString: strerror(code)))"
+        }
+    }
+}

@@ -1,0 +1,49 @@
+import MaxhubArchive
+import MaxhubCore
+
+/// What the hub checks before it records a version: a valid manifest that names the version in the URL and lists its
+/// files, and an archive whose entries are exactly those files, safe, with the declared sizes and digests.
+enum PublishCheck {
+    static func manifest(from document: JSONValue, name: ModelName, version: Version) throws(HubError) -> Manifest {
+        let manifest: Manifest
+        do {
+            manifest = try Manifest(document: document)
+        } catch {
+            throw .badRequest(
+                "the manifest is invalid", kind: "invalid-manifest",
+                errors: error.problems.map { ProblemDetails.Item(path: $0.path, message: $0.message) })
+        }
+        var problems: [ProblemDetails.Item] = []
+        if manifest.name != name {
+            problems.append(.init(path: "name", message: "the manifest names \(manifest.name), the URL \(name)"))
+        }
+        if manifest.version != version || manifest.version.build != version.build {
+            problems.append(.init(path: "version", message: "the manifest says \(manifest.version), the URL \(version)"))
+        }
+        if manifest.files == nil {
+            problems.append(.init(path: "files", message: "required to publish; `maxhub pack` writes it"))
+        }
+        guard problems.isEmpty else {
+            throw .badRequest("the manifest does not match the request", kind: "invalid-manifest", errors: problems)
+        }
+        return manifest
+    }
+
+    /// Reads the archive through libarchive (refusing unsafe entries and anything over `limits`) and compares its
+    /// entries with `files:`.
+    static func archive(at path: String, matches manifest: Manifest, limits: ArchiveLimits) throws(HubError) {
+        let entries: [InspectedEntry]
+        do {
+            entries = try ArchiveInspector(limits: limits).inspect(archiveAt: path)
+        } catch {
+            let detail = error.description.replacingOccurrences(of: path, with: "the archive")
+            throw .badRequest(detail, kind: "invalid-archive")
+        }
+        let mismatches = PackageVerifier.verify(entries: entries, against: manifest)
+        guard mismatches.isEmpty else {
+            throw .badRequest(
+                "the archive does not match the manifest's files:", kind: "archive-mismatch",
+                errors: mismatches.map { ProblemDetails.Item(path: $0.path, message: $0.problem) })
+        }
+    }
+}

@@ -1,0 +1,108 @@
+import GRDB
+
+/// The catalog's SQLite schema, as named migrations.
+///
+/// Migrations are append-only: once shipped, a migration is never edited; a change is a new migration registered after
+/// the others. The invariants live here (`NOT NULL`, `UNIQUE`, `CHECK`, foreign keys, the append-only audit log), and
+/// the store relies on them.
+enum CatalogSchema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1", migrate: v1)
+        return migrator
+    }
+
+    /// Models, versions, tokens, the audit log and the full-text index of versions.
+    private static func v1(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE model (
+                    id INTEGER PRIMARY KEY,
+                    name TEXT NOT NULL UNIQUE,
+                    created_at TEXT NOT NULL
+                );
+
+                CREATE TABLE version (
+                    id INTEGER PRIMARY KEY,
+                    model_id INTEGER NOT NULL REFERENCES model(id),
+                    version TEXT NOT NULL,
+                    version_key TEXT NOT NULL,
+                    precedence TEXT NOT NULL,
+                    is_release INTEGER NOT NULL CHECK (is_release IN (0, 1)),
+                    state TEXT NOT NULL CHECK (state IN ('pending', 'approved', 'rejected', 'yanked')),
+                    task TEXT NOT NULL,
+                    description TEXT NOT NULL,
+                    framework TEXT,
+                    license_code TEXT NOT NULL,
+                    license_weights TEXT NOT NULL,
+                    license_data TEXT NOT NULL,
+                    archive_digest TEXT NOT NULL,
+                    archive_size INTEGER NOT NULL CHECK (archive_size >= 0),
+                    manifest TEXT NOT NULL CHECK (json_valid(manifest)),
+                    published_by TEXT NOT NULL,
+                    published_at TEXT NOT NULL,
+                    UNIQUE (model_id, version_key)
+                );
+
+                -- The latest visible version of a model: walked backwards, it answers without touching the table.
+                CREATE INDEX version_latest ON version (model_id, is_release, precedence, state, published_by);
+
+                CREATE TABLE token (
+                    id INTEGER PRIMARY KEY,
+                    user TEXT NOT NULL,
+                    roles TEXT NOT NULL,
+                    hash TEXT NOT NULL UNIQUE,
+                    created_by TEXT NOT NULL,
+                    created_at TEXT NOT NULL,
+                    revoked_at TEXT
+                );
+
+                CREATE TABLE audit_entry (
+                    id INTEGER PRIMARY KEY,
+                    at TEXT NOT NULL,
+                    actor TEXT NOT NULL,
+                    action TEXT NOT NULL,
+                    subject TEXT NOT NULL,
+                    from_state TEXT CHECK (from_state IN ('pending', 'approved', 'rejected', 'yanked')),
+                    to_state TEXT CHECK (to_state IN ('pending', 'approved', 'rejected', 'yanked')),
+                    detail TEXT
+                );
+
+                CREATE INDEX audit_entry_subject ON audit_entry (subject);
+                CREATE INDEX audit_entry_actor ON audit_entry (actor);
+
+                CREATE TRIGGER audit_entry_no_update BEFORE UPDATE ON audit_entry
+                BEGIN
+                    SELECT RAISE(ABORT, 'the audit log is append-only');
+                END;
+
+                CREATE TRIGGER audit_entry_no_delete BEFORE DELETE ON audit_entry
+                BEGIN
+                    SELECT RAISE(ABORT, 'the audit log is append-only');
+                END;
+
+                -- One row per version (rowid = version.id); the model name is copied in, as a version never changes model.
+                CREATE VIRTUAL TABLE version_search USING fts5 (
+                    name, description, task,
+                    tokenize = 'unicode61 remove_diacritics 2'
+                );
+
+                CREATE TRIGGER version_search_insert AFTER INSERT ON version
+                BEGIN
+                    INSERT INTO version_search (rowid, name, description, task)
+                    VALUES (new.id, (SELECT name FROM model WHERE id = new.model_id), new.description, new.task);
+                END;
+
+                CREATE TRIGGER version_search_update AFTER UPDATE OF description, task ON version
+                BEGIN
+                    UPDATE version_search SET description = new.description, task = new.task WHERE rowid = new.id;
+                END;
+
+                CREATE TRIGGER version_search_delete AFTER DELETE ON version
+                BEGIN
+                    DELETE FROM version_search WHERE rowid = old.id;
+                END;
+                """
+        )
+    }
+}

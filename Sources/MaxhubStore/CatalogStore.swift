@@ -1,0 +1,43 @@
+import Foundation
+import MaxhubCore
+
+/// Where the hub keeps its catalog: models, versions, tokens and the audit log.
+///
+/// Every write is one transaction that also appends its audit entry, so the catalog is always as it was before a write
+/// or after it. Reads take a `CatalogVisibility`, the one place that decides which versions a caller may see.
+/// `SQLiteCatalogStore` is the embedded implementation; `CatalogStoreContract` in the tests is what any other one (a
+/// PostgreSQL store, say) must pass.
+public protocol CatalogStore: Sendable {
+    /// Records a new version as `pending`, creating its model on the first version, and appends a `version.publish`
+    /// audit entry. Throws `CatalogError.versionExists` when the model already has this version (build metadata ignored).
+    func publishVersion(_ version: NewVersion) async throws -> VersionRecord
+
+    /// One page of the models that have a visible version, each described by its latest visible version, which must
+    /// also match the query's text and filters. Ordered by relevance when there is text, by name otherwise.
+    func searchModels(_ query: ModelQuery, visibility: CatalogVisibility) async throws -> ModelSearchResult
+
+    /// The visible versions of a model, highest precedence first; empty when the model is unknown or none is visible.
+    func versions(of name: ModelName, visibility: CatalogVisibility) async throws -> [VersionRecord]
+
+    /// One visible version, found by SemVer equality (build metadata ignored).
+    func version(_ version: Version, of name: ModelName, visibility: CatalogVisibility) async throws -> VersionRecord?
+
+    /// Stores a token (only its hash) and appends a `token.create` audit entry.
+    func createToken(_ token: NewToken) async throws -> TokenRecord
+
+    /// The token with this hash, revoked or not.
+    func token(withHash hash: String) async throws -> TokenRecord?
+
+    /// Every token, oldest first.
+    func tokens() async throws -> [TokenRecord]
+
+    /// Marks a token revoked and appends a `token.revoke` audit entry. Throws `CatalogError.tokenNotFound`;
+    /// revoking a revoked token changes nothing and returns it.
+    func revokeToken(id: Int64, by actor: String, at time: Date) async throws -> TokenRecord
+
+    /// How many tokens exist, revoked ones included (zero on a new hub).
+    func tokenCount() async throws -> Int
+
+    /// Audit entries matching the filter, oldest first.
+    func auditEntries(_ filter: AuditFilter) async throws -> [AuditEntry]
+}

@@ -1,0 +1,23 @@
+import Foundation
+import MaxhubCore
+
+/// A version about to be published: its manifest (already validated and checked against its archive) and archive.
+public struct NewVersion: Sendable {
+    public var manifest: Manifest
+    /// The manifest as the catalog keeps and serves it.
+    public var manifestJSON: JSONValue
+    public var archive: ArchiveReference
+    public var publishedBy: String
+    public var publishedAt: Date
+
+    public var name: ModelName { manifest.name }
+    public var version: Version { manifest.version }
+
+    public init(manifest: Manifest, manifestJSON: JSONValue, archive: ArchiveReference, publishedBy: String, publishedAt: Date) {
+        self.manifest = manifest
+        self.manifestJSON = manifestJSON
+        self.archive = archive
+        self.publishedBy = publishedBy
+        self.publishedAt = publishedAt
+    }
+}

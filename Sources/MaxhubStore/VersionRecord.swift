@@ -1,0 +1,45 @@
+import Foundation
+import MaxhubCore
+
+/// A published version as the catalog holds it.
+public struct VersionRecord: Sendable, Equatable {
+    public var name: ModelName
+    public var version: Version
+    public var state: ReviewState
+    public var task: String
+    public var description: String
+    /// The licenses the catalog shows and filters on: the declared ones until a review confirms or corrects them.
+    public var license: Manifest.Licenses
+    /// `framework.name` of the manifest.
+    public var framework: String?
+    public var archive: ArchiveReference
+    public var publishedBy: String
+    public var publishedAt: Date
+    public var manifest: JSONValue
+
+    public init(
+        name: ModelName, version: Version, state: ReviewState, task: String, description: String,
+        license: Manifest.Licenses, framework: String?, archive: ArchiveReference, publishedBy: String,
+        publishedAt: Date, manifest: JSONValue
+    ) {
+        self.name = name
+        self.version = version
+        self.state = state
+        self.task = task
+        self.description = description
+        self.license = license
+        self.framework = framework
+        self.archive = archive
+        self.publishedBy = publishedBy
+        self.publishedAt = publishedAt
+        self.manifest = manifest
+    }
+}
+
+extension Collection<VersionRecord> {
+    /// The version that describes a model: the highest release, or the highest prerelease when there is no release.
+    /// `searchModels` applies the same rule.
+    public var latest: VersionRecord? {
+        filter { $0.version.prerelease.isEmpty }.max { $0.version < $1.version } ?? self.max { $0.version < $1.version }
+    }
+}

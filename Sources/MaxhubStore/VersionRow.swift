@@ -1,0 +1,109 @@
+import Foundation
+import GRDB
+import MaxhubCore
+
+/// A row of the `version` table.
+struct VersionRow: Codable, FetchableRecord, MutablePersistableRecord {
+    static let databaseTableName = "version"
+
+    var id: Int64?
+    var modelID: Int64
+    /// As written, build metadata included.
+    var version: String
+    /// Without build metadata: what makes a version unique within its model.
+    var versionKey: String
+    var precedence: String
+    var isRelease: Bool
+    var state: String
+    var task: String
+    var description: String
+    var framework: String?
+    var licenseCode: String
+    var licenseWeights: String
+    var licenseData: String
+    var archiveDigest: String
+    var archiveSize: Int64
+    var manifest: String
+    var publishedBy: String
+    var publishedAt: String
+
+    enum CodingKeys: String, CodingKey {
+        case id
+        case modelID = "model_id"
+        case version
+        case versionKey = "version_key"
+        case precedence
+        case isRelease = "is_release"
+        case state, task, description, framework
+        case licenseCode = "license_code"
+        case licenseWeights = "license_weights"
+        case licenseData = "license_data"
+        case archiveDigest = "archive_digest"
+        case archiveSize = "archive_size"
+        case manifest
+        case publishedBy = "published_by"
+        case publishedAt = "published_at"
+    }
+
+    /// A new version of a model, pending review.
+    init(_ new: NewVersion, modelID: Int64) throws {
+        let version = new.version
+        self.id = nil
+        self.modelID = modelID
+        self.version = version.description
+        self.versionKey = version.withoutBuild.description
+        self.precedence = PrecedenceKey(version).text
+        self.isRelease = version.prerelease.isEmpty
+        self.state = ReviewState.pending.rawValue
+        self.task = new.manifest.task
+        self.description = new.manifest.description
+        self.framework = new.manifest.framework?.name
+        self.licenseCode = new.manifest.license.code
+        self.licenseWeights = new.manifest.license.weights
+        self.licenseData = new.manifest.license.data
+        self.archiveDigest = new.archive.digest.description
+        self.archiveSize = new.archive.size
+        self.manifest = try new.manifestJSON.jsonString()
+        self.publishedBy = new.publishedBy
+        self.publishedAt = CatalogTime.text(new.publishedAt)
+    }
+
+    mutating func didInsert(_ inserted: InsertionSuccess) {
+        id = inserted.rowID
+    }
+
+    /// The selection that `record(from:)` reads: every column of `version` (as `alias`) and the model's name.
+    static func selection(version alias: String, model modelAlias: String) -> String {
+        "\(alias).*, \(modelAlias).name AS model_name"
+    }
+
+    /// A version with its model's name, from a row of `selection(version:model:)`.
+    static func record(from row: Row) throws -> VersionRecord {
+        let stored = try VersionRow.decoded(from: row)
+        return try stored.record(modelName: try row.decode(String.self, forColumn: "model_name"))
+    }
+
+    func record(modelName: String) throws -> VersionRecord {
+        do {
+            guard let state = ReviewState(rawValue: state) else { throw Unreadable("unknown state \"\(state)\"") }
+            guard let publishedAt = CatalogTime.date(text: publishedAt) else {
+                throw Unreadable("published_at \"\(publishedAt)\" is not a catalog time")
+            }
+            return VersionRecord(
+                name: try ModelName(parsing: modelName),
+                version: try Version(parsing: version),
+                state: state,
+                task: task,
+                description: description,
+                license: Manifest.Licenses(code: licenseCode, weights: licenseWeights, data: licenseData),
+                framework: framework,
+                archive: ArchiveReference(digest: try Digest(parsing: archiveDigest), size: archiveSize),
+                publishedBy: publishedBy,
+                publishedAt: publishedAt,
+                manifest: try JSONValue(jsonString: manifest)
+            )
+        } catch {
+            throw CatalogStorageError.unreadableRow(table: Self.databaseTableName, id: id, reason: "\(error)")
+        }
+    }
+}

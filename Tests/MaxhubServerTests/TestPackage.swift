@@ -1,0 +1,61 @@
+import Foundation
+import MaxhubArchive
+import MaxhubCore
+
+/// A real package: a folder with a manifest and files, packed by `PackageBuilder` into a reproducible archive.
+struct TestPackage: Sendable {
+    let name: ModelName
+    let version: Version
+    /// The packed manifest (with `files:`) as JSON, as a client publishes it.
+    let manifest: JSONValue
+    let archive: [UInt8]
+    let reference: ArchiveReference
+
+    static func make(
+        name: String = "digits-classifier", version: String = "1.0.0", task: String = "image-classification",
+        description: String = "Handwritten digit classifier (8x8 grayscale).", license: String = "Apache-2.0",
+        framework: String? = "onnxruntime", files: [String: String] = ["model.onnx": "weights", "serve.py": "print('hi')\n"]
+    ) throws -> TestPackage {
+        let folder = try makeTemporaryFolder("maxhub-package")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        var yaml = """
+            name: \(name)
+            version: \(version)
+            task: \(task)
+            description: "\(description)"
+            license:
+              code: \(license)
+              weights: \(license)
+              data: CC-BY-4.0
+            inputs:
+            - name: x
+              type: tensor
+            outputs:
+            - name: y
+              type: tensor
+            serving:
+              api: max
+              port: 5000
+              command: [python3, serve.py]
+
+            """
+        if let framework { yaml += "framework:\n  name: \(framework)\n" }
+        try yaml.write(toFile: folder + "/maxhub.yaml", atomically: true, encoding: .utf8)
+        for (path, contents) in files {
+            let target = folder + "/" + path
+            try FileManager.default.createDirectory(
+                atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try contents.write(toFile: target, atomically: true, encoding: .utf8)
+        }
+        let archivePath = folder + "/package.tar.zst"
+        let result = try PackageBuilder(folder: URL(fileURLWithPath: folder), compression: .zstd).pack(to: archivePath)
+        let archive = try [UInt8](Data(contentsOf: URL(fileURLWithPath: archivePath)))
+        return TestPackage(
+            name: result.manifest.name,
+            version: result.manifest.version,
+            manifest: try JSONValue(json: result.manifest.canonicalJSON()),
+            archive: archive,
+            reference: ArchiveReference(digest: result.digest, size: result.size)
+        )
+    }
+}

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Request rate of the catalog API with MODELS models published (default 1,000): wrk, 32 connections, against
+# `GET /api/v1/models` (first page), a full-text search and a filter, and against nginx serving the first page's
+# JSON as a static file, in one run.
+source "$(dirname "$0")/common.sh"
+source "$(dirname "$0")/hub-common.sh"
+MODELS=${MODELS:-1000}
+DURATION=${DURATION:-10s}
+PYTHON=${MAXHUB_PYTHON:-$ROOT/.venv/bin/python}
+
+start_hub "$WORK/hub"
+start=$(date +%s.%N)
+"$PYTHON" "$ROOT/bench/seed_catalog.py" "$MAXHUB" "$HUB_URL" "$ADMIN_TOKEN" "$MODELS" "$WORK/packages"
+printf 'seeded %s models in %.1f s\n' "$MODELS" "$(echo "$(date +%s.%N) - $start" | bc -l)" >&2
+total=$(curl -sf "$HUB_URL/api/v1/models?per_page=1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["total"])')
+[ "$total" = "$MODELS" ] || { echo "the catalog holds $total models, not $MODELS" >&2; exit 1; }
+
+# wrk_rate URL: requests per second.
+wrk_rate() { wrk -t2 -c32 -d"$DURATION" --latency "$1" | tee -a "$WORK/wrk.log" | awk '/^Requests\/sec:/ { print $2 }'; }
+
+list=$(wrk_rate "$HUB_URL/api/v1/models")
+search=$(wrk_rate "$HUB_URL/api/v1/models?q=wine")
+filtered=$(wrk_rate "$HUB_URL/api/v1/models?task=tabular-classification&license=MIT")
+model=$(wrk_rate "$HUB_URL/api/v1/models/model-0500")
+peak=$(peak_rss_kib "$HUB_PID")
+curl -sf "$HUB_URL/api/v1/models" > "$WORK/page.json"
+stop_hub
+
+NGINX_PORT=$(free_port)
+mkdir -p "$WORK/nginx/root" "$WORK/nginx/tmp"
+cp "$WORK/page.json" "$WORK/nginx/root/models.json"
+cat > "$WORK/nginx/nginx.conf" <<CONF
+$([ "$(id -u)" = 0 ] && echo "user root;")
+worker_processes 1;
+daemon off;
+pid $WORK/nginx/nginx.pid;
+error_log $WORK/nginx/error.log;
+events { worker_connections 256; }
+http {
+    access_log off;
+    client_body_temp_path $WORK/nginx/tmp;
+    proxy_temp_path $WORK/nginx/tmp;
+    fastcgi_temp_path $WORK/nginx/tmp;
+    uwsgi_temp_path $WORK/nginx/tmp;
+    scgi_temp_path $WORK/nginx/tmp;
+    server { listen 127.0.0.1:$NGINX_PORT; root $WORK/nginx/root; }
+}
+CONF
+nginx -c "$WORK/nginx/nginx.conf" -p "$WORK/nginx" &
+NGINX_PID=$!
+trap 'kill $NGINX_PID 2>/dev/null; rm -rf "$WORK"' EXIT
+for _ in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$NGINX_PORT/" && break; sleep 0.05; done
+static=$(wrk_rate "http://127.0.0.1:$NGINX_PORT/models.json")
+kill $NGINX_PID
+
+echo
+echo "wrk -t2 -c32 -d$DURATION, $MODELS models, page of 20 ($(stat -c %s "$WORK/page.json") bytes of JSON):"
+echo "  GET /api/v1/models                      $list req/s"
+echo "  GET /api/v1/models?q=wine               $search req/s"
+echo "  GET /api/v1/models?task=...&license=... $filtered req/s"
+echo "  GET /api/v1/models/model-0500           $model req/s"
+echo "  nginx, the same page as a static file   $static req/s (ratio hub/nginx $(echo "scale=3; $list / $static" | bc -l))"
+echo "hub peak resident memory: $((peak / 1024)) MiB"

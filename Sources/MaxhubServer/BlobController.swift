@@ -28,6 +28,7 @@ struct BlobController<Blobs: BlobStore> {
         guard let size = try await blobs.size(of: digest) else { throw HubError.notFound("no blob \(digest)") }
         var headers = Self.blobHeaders(digest)
         headers[.contentLength] = String(size)
+        headers[.contentType] = "application/octet-stream"
         return Response(status: .ok, headers: headers, body: ResponseBody())
     }
 
@@ -132,15 +133,25 @@ struct BlobController<Blobs: BlobStore> {
         _ = try context.require(.curator)
         let id = context.parameters.get("id") ?? ""
         let current = try await blobs.uploadSize(id)
-        var offset = current
-        if let header = request.headers[.contentRange] {
-            guard let range = ContentRange(header: header) else {
-                throw HubError.badRequest("Content-Range must be FIRST-LAST or bytes FIRST-LAST/TOTAL, not \"\(header)\"")
-            }
-            offset = range.first
+        guard let header = request.headers[.contentRange] else {
+            try checkDeclaredLength(request)
+            let size = try await blobs.append(to: id, at: current, request.body, limit: configuration.maxUploadSize)
+            return try uploadResponse(.accepted, id: id, offset: size, context: context, request: request)
+        }
+        guard let range = ContentRange(header: header) else {
+            throw HubError.badRequest("Content-Range must be FIRST-LAST or bytes FIRST-LAST/TOTAL, not \"\(header)\"")
         }
         try checkDeclaredLength(request)
-        let size = try await blobs.append(to: id, at: offset, request.body, limit: configuration.maxUploadSize)
+        // The chunk must carry exactly the bytes its Content-Range names; what arrived is kept either way, and the
+        // Range header of the answer says how far the upload got.
+        let end = range.last + 1
+        let size: Int64
+        do {
+            size = try await blobs.append(to: id, at: range.first, request.body, limit: min(configuration.maxUploadSize, end))
+        } catch BlobStoreError.tooLarge where end < configuration.maxUploadSize {
+            throw chunkMismatch(header, held: try await blobs.uploadSize(id))
+        }
+        guard size == end else { throw chunkMismatch(header, held: size) }
         return try uploadResponse(.accepted, id: id, offset: size, context: context, request: request)
     }
 
@@ -169,6 +180,14 @@ struct BlobController<Blobs: BlobStore> {
         _ = try await blobs.uploadSize(id)
         try await blobs.cancelUpload(id)
         return Response(status: .noContent)
+    }
+
+    private func chunkMismatch(_ header: String, held: Int64) -> HubError {
+        var headers = HTTPFields()
+        if held > 0 { headers[.range] = "0-\(held - 1)" }
+        return HubError(
+            .badRequest, kind: "chunk-mismatch", "the chunk's length differs from its Content-Range \"\(header)\"; the upload holds \(held) bytes",
+            headers: headers)
     }
 
     /// A declared `Content-Length` over the limit is refused before a byte is read.

@@ -7,7 +7,10 @@ struct ContentRange: Equatable {
         var spec = Substring(header.trimmingCharacters(in: .whitespaces))
         if spec.lowercased().hasPrefix("bytes ") {
             spec = spec.dropFirst("bytes ".count)
-            if let slash = spec.firstIndex(of: "/") { spec = spec[..<slash] }
+            guard let slash = spec.firstIndex(of: "/") else { return nil }
+            let total = spec[spec.index(after: slash)...]
+            guard total == "*" || (!total.isEmpty && total.utf8.allSatisfy { $0 >= 48 && $0 <= 57 }) else { return nil }
+            spec = spec[..<slash]
         }
         let parts = spec.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 2,

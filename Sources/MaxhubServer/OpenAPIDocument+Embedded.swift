@@ -24,9 +24,6 @@ info:
     - **JSON.** Keys are snake_case; times are ISO 8601 (`2026-11-21T10:15:30.123Z`); optional
       fields are left out when they have no value, never `null`.
     - **Empty query values** (`?page=`) mean the same as leaving the parameter out.
-  license:
-    name: Apache-2.0
-    url: https://www.apache.org/licenses/LICENSE-2.0
 
 tags:
   - name: catalog
@@ -97,7 +94,7 @@ paths:
       operationId: searchModels
       summary: Search the catalog
       description: |
-        Models whose latest visible version matches every filter, by name, one page at a time.
+        Models whose latest visible version matches every filter, one page at a time.
         `q` matches words (as prefixes) of the name, description or task.
       tags: [catalog]
       parameters:
@@ -257,7 +254,7 @@ paths:
       operationId: resolveVersion
       summary: Resolve a range
       description: |
-        The highest approved (or pending), non-yanked version that satisfies the range, with npm's
+        The highest approved, non-yanked version that satisfies the range, with npm's
         node-semver grammar and semantics in strict mode. A prerelease satisfies a range only when a
         comparator in it names a prerelease of the same major.minor.patch, unless `pre` is true.
       tags: [catalog]

@@ -36,10 +36,22 @@ extension HubRequestContext {
 }
 
 extension Request {
-    /// A query parameter, nil when absent or empty.
+    /// A query parameter, nil when absent or empty. Read from the raw query as HTML forms encode it: `+` is a space,
+    /// `%2B` a plus sign.
     func query(_ name: String) -> String? {
-        guard let value = uri.queryParameters[Substring(name)], !value.isEmpty else { return nil }
-        return String(value)
+        guard let query = uri.query else { return nil }
+        for pair in query.split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            guard Self.formDecode(parts[0]) == name else { continue }
+            let value = parts.count > 1 ? Self.formDecode(parts[1]) : ""
+            return value.isEmpty ? nil : value
+        }
+        return nil
+    }
+
+    private static func formDecode(_ text: Substring) -> String {
+        let spaced = text.replacingOccurrences(of: "+", with: " ")
+        return spaced.removingPercentEncoding ?? spaced
     }
 
     /// An integer query parameter within `range`, or `defaultValue` when absent.

@@ -30,7 +30,7 @@ extension FileBlobStore {
                 guard offset == size else { throw BlobStoreError.offsetMismatch(expected: size, actual: offset) }
                 for try await chunk in chunks {
                     let count = Int64(chunk.readableBytes)
-                    guard count <= limit - size else { throw BlobStoreError.tooLarge(limit: limit) }
+                    guard size + count <= limit else { throw BlobStoreError.tooLarge(limit: limit) }
                     hasherMatchesFile = false
                     let written = try await handle.write(contentsOf: chunk, toAbsoluteOffset: size)
                     guard written == count else { throw ShortWrite(path: path, expected: count, written: written) }
@@ -46,8 +46,9 @@ extension FileBlobStore {
             await giveBack(upload, hasher: hasher, valid: hasherMatchesFile)
             return size
         } catch {
-            await giveBack(upload, hasher: hasher, valid: hasherMatchesFile)
-            throw Self.uploadError(error, upload: upload)
+            let error = Self.uploadError(error, upload: upload)
+            await giveBack(upload, hasher: hasher, valid: hasherMatchesFile && (error as? BlobStoreError) != .uploadNotFound(upload))
+            throw error
         }
     }
 
@@ -85,6 +86,7 @@ extension FileBlobStore {
         for kind in [UploadKind.resumable, .monolithic] {
             try await fileSystem.removeItem(at: uploadFolder(kind).appending(upload), recursively: false)
         }
+        await hashers.forget(upload)
     }
 
     public func removeAbandonedUploads(resumableOlderThan age: Duration) async throws -> Int {
@@ -108,7 +110,7 @@ extension FileBlobStore {
                     guard Double(modified.seconds) + Double(modified.nanoseconds) / 1e9 < cutoff else { continue }
                 }
                 removed += try await fileSystem.removeItem(at: entry.path, recursively: false)
-                await hashers.release(id)
+                await hashers.forget(id)
             }
         }
         return removed

@@ -2,8 +2,8 @@ import GRDB
 import MaxhubCore
 
 extension SQLiteCatalogStore {
-    /// Name weights for `bm25`: a word in the name counts more than one in the task, which counts more than one in the
-    /// description.
+    /// Column weights for `bm25`, in the order of `version_search` (name, description, task): a word in the name counts
+    /// more than one in the task, which counts more than one in the description.
     private static let rankWeights = "4.0, 1.0, 2.0"
 
     public func searchModels(_ query: ModelQuery, visibility: CatalogVisibility) async throws -> ModelSearchResult {

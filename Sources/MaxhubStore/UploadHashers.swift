@@ -37,6 +37,11 @@ actor UploadHashers {
         wakeNext(upload)
     }
 
+    /// Forgets an upload that is gone, unless a call is working on it (that call gives it back when it fails).
+    func forget(_ upload: String) {
+        if case .idle = slots[upload] { slots[upload] = nil }
+    }
+
     /// Whether a call is working on the upload right now.
     func isCheckedOut(_ upload: String) -> Bool {
         if case .checkedOut = slots[upload] { return true }

@@ -25,6 +25,8 @@ struct BlobRouteTests {
             #expect(head.status == .ok)
             #expect(head.headers[.contentLength] == "\(bytes.count)")
             #expect(head.headers[.eTag] == "\"\(digest)\"")
+            #expect(head.headers[.contentType] == "application/octet-stream")
+            #expect(head.body.readableBytes == 0)
 
             let full = try await client.request(.get, "/api/v1/blobs/\(digest)")
             #expect(full.status == .ok)
@@ -127,11 +129,26 @@ struct BlobRouteTests {
             #expect(gap.status == .rangeNotSatisfiable)
             #expect(gap.headers[.range] == "0-99999")
 
+            // A chunk longer than its Content-Range says is refused whole; a shorter one is kept but refused too. The
+            // answer's Range says how far the upload got.
+            let long = try await client.request(
+                .patch, location, as: .curator, headers: [.contentRange: "100000-100009"], body: ByteBuffer(bytes: bytes[100_000..<100_020]))
+            #expect(long.status == .badRequest)
+            #expect(long.problem?.type == "urn:maxhub:problem:chunk-mismatch")
+            #expect(long.headers[.range] == "0-99999")
+            let short = try await client.request(
+                .patch, location, as: .curator, headers: [.contentRange: "100000-100099"], body: ByteBuffer(bytes: bytes[100_000..<100_010]))
+            #expect(short.status == .badRequest)
+            #expect(short.headers[.range] == "0-100009")
+            let badTotal = try await client.request(
+                .patch, location, as: .curator, headers: [.contentRange: "bytes 100010-100019/abc"], body: ByteBuffer(bytes: bytes[100_010..<100_020]))
+            #expect(badTotal.status == .badRequest)
+
             let progress = try await client.request(.get, location, as: .curator)
-            #expect(try progress.decode(UploadStatus.self).offset == 100_000)
+            #expect(try progress.decode(UploadStatus.self).offset == 100_010)
 
             let second = try await client.request(
-                .patch, location, as: .curator, headers: [.contentRange: "bytes 100000-199999/*"], body: ByteBuffer(bytes: bytes[100_000..<200_000]))
+                .patch, location, as: .curator, headers: [.contentRange: "bytes 100010-199999/*"], body: ByteBuffer(bytes: bytes[100_010..<200_000]))
             #expect(try second.decode(UploadStatus.self).offset == 200_000)
 
             let finished = try await client.request(

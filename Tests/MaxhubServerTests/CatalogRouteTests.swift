@@ -197,6 +197,8 @@ struct CatalogRouteTests {
             #expect(try await resolve("?range=%5E1&pre=true") == "1.3.0-rc.1")
             #expect(try await resolve("?range=1.3.0-rc.1") == "1.3.0-rc.1")
             #expect(try await resolve("?range=%3C1") == "0.9.0")
+            // As HTML forms send it: + is a space.
+            #expect(try await resolve("?range=%3E%3D1.0+%3C1.2") == "1.0.0")
             #expect(try await resolve("?range=%3E2") == nil)
             let none = try await client.request(.get, "/api/v1/models/digits-classifier/resolve?range=%3E2")
             #expect(none.status == .notFound)

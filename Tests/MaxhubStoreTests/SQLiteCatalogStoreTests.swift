@@ -179,7 +179,6 @@ actor LargeCatalog {
         let words = ["vision", "language", "speech", "tabular", "classifier", "detector", "tiny", "large"]
         for index in 0..<1000 {
             let name = String(format: "model-%04d", index)
-            let states: [ReviewState] = [.approved, [.approved, .pending, .rejected, .yanked][index % 4], .pending]
             for (number, version) in ["1.0.0", "1.1.0", "2.0.0-beta.1"].enumerated() {
                 let new = try CatalogFixtures.makeVersion(
                     name: name, version: version, task: tasks[(index + number) % tasks.count],
@@ -188,11 +187,18 @@ actor LargeCatalog {
                     framework: frameworks[(index + number) % 3], publishedBy: "user-\(index % 10)"
                 )
                 _ = try await store.publishVersion(new)
-                try await store.execute(
-                    sql: "UPDATE version SET state = ? WHERE id = (SELECT MAX(id) FROM version)", arguments: [states[number].rawValue]
-                )
             }
         }
+        // Per model: 1.0.0 approved; 1.1.0 approved, pending, rejected or yanked in turn; 2.0.0-beta.1 pending.
+        try await store.execute(
+            sql: """
+                UPDATE version SET state = CASE (id - 1) % 3
+                    WHEN 0 THEN 'approved'
+                    WHEN 2 THEN 'pending'
+                    ELSE CASE ((id - 1) / 3) % 4 WHEN 0 THEN 'approved' WHEN 1 THEN 'pending' WHEN 2 THEN 'rejected' ELSE 'yanked' END
+                END
+                """
+        )
         built = store
         return store
     }

@@ -1,6 +1,6 @@
 # maxhub — build, test and run.
 #
-#   make run    build and start maxhub
+#   make run    build and start the hub on 127.0.0.1:8080 (data in .maxhub-data/)
 #   make test   install what is missing, build, run every test
 #
 # System packages are installed with apt-get when missing; Python tools live in .venv.
@@ -19,7 +19,7 @@ MAXHUB := .build/debug/maxhub
 all: build
 
 help:
-	@echo "make run    build and start maxhub"
+	@echo "make run    build and start the hub on 127.0.0.1:8080 (data in .maxhub-data/)"
 	@echo "make test   install what is missing, build, run every test"
 	@echo "make bench  run the benchmarks in bench/"
 
@@ -54,8 +54,10 @@ test: deps venv schema
 	MAXHUB_PYTHON="$(CURDIR)/$(VENV)/bin/python" MAXHUB_BINARY="$(CURDIR)/$(MAXHUB)" \
 	  $(SWIFT) test --skip-build --disable-xctest
 
+## Starts the hub on 127.0.0.1:8080 with its data in .maxhub-data/ (the first start prints the admin token, kept in
+## .maxhub-data/admin.token). Ctrl-C stops it.
 run: build
-	$(MAXHUB) --help
+	$(MAXHUB) serve --data "$(CURDIR)/.maxhub-data" --host 127.0.0.1 --port 8080
 
 bench: bench-hash bench-pack bench-hub
 

@@ -19,7 +19,7 @@ public enum HubServer {
         logger.logLevel = configuration.logLevel
         try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
         let catalog = try SQLiteCatalogStore(path: (configuration.dataDirectory as NSString).appendingPathComponent(catalogFileName))
-        let blobs = try FileBlobStore(root: configuration.dataDirectory)
+        let blobs = FileBlobStore(root: configuration.dataDirectory)
         let removed = try await blobs.removeAbandonedUploads(resumableOlderThan: configuration.resumableUploadLifetime)
         if removed > 0 { logger.info("removed abandoned uploads", metadata: ["count": "\(removed)"]) }
         let adminToken = try await bootstrapAdmin(catalog: catalog, dataDirectory: configuration.dataDirectory, logger: logger)

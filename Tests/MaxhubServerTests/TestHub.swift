@@ -20,7 +20,7 @@ struct TestHub {
         var configuration = HubConfiguration(dataDirectory: folder, port: 0, logLevel: .warning)
         configure(&configuration)
         let catalog = try SQLiteCatalogStore(path: folder + "/catalog.sqlite")
-        let blobs = try FileBlobStore(root: folder)
+        let blobs = FileBlobStore(root: folder)
         var tokens: [Role: String] = [:]
         for role in Role.allCases {
             let secret = TokenSecret.generate()

@@ -48,7 +48,7 @@ http {
 CONF
 nginx -c "$WORK/nginx/nginx.conf" -p "$WORK/nginx" &
 NGINX_PID=$!
-trap 'kill $NGINX_PID 2>/dev/null; rm -rf "$WORK"' EXIT
+trap 'kill $NGINX_PID 2>/dev/null || true; rm -rf "$WORK"' EXIT
 for _ in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$NGINX_PORT/" && break; sleep 0.05; done
 static=$(wrk_rate "http://127.0.0.1:$NGINX_PORT/models.json")
 kill $NGINX_PID

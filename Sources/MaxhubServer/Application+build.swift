@@ -1,4 +1,5 @@
 import Hummingbird
+import HummingbirdCore
 import Logging
 import MaxhubStore
 
@@ -26,6 +27,7 @@ public func buildApplication<Catalog: CatalogStore, Blobs: BlobStore>(
     router.addRoutes(TokenController(catalog: catalog).endpoints, atPath: "/api/v1")
     return Application(
         router: router,
+        server: .http1(configuration: HTTP1Channel.Configuration(additionalChannelHandlers: [ExpectContinueHandler()])),
         configuration: ApplicationConfiguration(
             address: .hostname(configuration.host, port: configuration.port),
             serverName: "maxhub"

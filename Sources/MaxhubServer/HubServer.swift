@@ -1,3 +1,4 @@
+import CMemory
 import Foundation
 import Hummingbird
 import Logging
@@ -17,6 +18,10 @@ public enum HubServer {
     ) async throws {
         var logger = Logger(label: "maxhub")
         logger.logLevel = configuration.logLevel
+        // Blob chunks are hundreds of KiB. glibc raises its mmap threshold each time such a chunk is freed, after which
+        // chunks come from per-thread arenas that keep freed memory; a fixed threshold keeps them mapped and unmapped,
+        // so the hub's memory stays flat however much it streams.
+        maxhub_fix_mmap_threshold(128 << 10)
         try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
         let catalog = try SQLiteCatalogStore(path: (configuration.dataDirectory as NSString).appendingPathComponent(catalogFileName))
         let blobs = FileBlobStore(root: configuration.dataDirectory)

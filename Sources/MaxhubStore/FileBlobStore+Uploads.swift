@@ -28,17 +28,43 @@ extension FileBlobStore {
                 var running = try await Self.hasher(hasher, matching: handle, size: size)
                 hasher = running
                 guard offset == size else { throw BlobStoreError.offsetMismatch(expected: size, actual: offset) }
-                for try await chunk in chunks {
-                    let count = Int64(chunk.readableBytes)
-                    guard size + count <= limit else { throw BlobStoreError.tooLarge(limit: limit) }
+                // Network chunks are small: they are gathered into writes of up to `writeSize` bytes, and each write
+                // runs on the file system's threads while this task hashes the same bytes.
+                var pending = ByteBuffer()
+                func flush() async throws {
+                    guard pending.readableBytes > 0 else { return }
+                    let buffer = pending
+                    let count = Int64(buffer.readableBytes)
+                    pending = ByteBuffer()
                     hasherMatchesFile = false
-                    let written = try await handle.write(contentsOf: chunk, toAbsoluteOffset: size)
-                    guard written == count else { throw ShortWrite(path: path, expected: count, written: written) }
-                    chunk.withUnsafeReadableBytes { running.update($0) }
+                    let position = size
+                    async let written = handle.write(contentsOf: buffer, toAbsoluteOffset: position)
+                    var next = running
+                    buffer.withUnsafeReadableBytes { next.update($0) }
+                    guard try await written == count else { throw ShortWrite(path: path, expected: count, written: try await written) }
+                    running = next
                     size += count
                     hasher = running
                     hasherMatchesFile = true
                 }
+                do {
+                    for try await chunk in chunks {
+                        guard size + Int64(pending.readableBytes) + Int64(chunk.readableBytes) <= limit else {
+                            throw BlobStoreError.tooLarge(limit: limit)
+                        }
+                        if pending.readableBytes == 0 && chunk.readableBytes >= Self.writeSize {
+                            pending = chunk
+                        } else {
+                            pending.writeImmutableBuffer(chunk)
+                        }
+                        if pending.readableBytes >= Self.writeSize { try await flush() }
+                    }
+                } catch {
+                    // What arrived before the stream broke (or the limit was reached) stays, so the upload can resume.
+                    try await flush()
+                    throw error
+                }
+                try await flush()
                 // Marks activity for removeAbandonedUploads, even when no bytes came.
                 try await handle.touch()
                 return size

@@ -84,6 +84,11 @@ struct CatalogRouteTests {
             let empty = try await client.publish(package, manifest: .object(object))
             #expect(empty.status == .badRequest)
 
+            let huge = ByteBuffer(repeating: UInt8(ascii: " "), count: 5 << 20)
+            let tooLarge = try await client.request(.put, "/api/v1/models/digits-classifier/versions/1.0.0", as: .curator, body: huge)
+            #expect(tooLarge.status == .contentTooLarge)
+            #expect(tooLarge.headers[.contentType] == "application/problem+json")
+
             let garbage = try await client.request(
                 .put, "/api/v1/models/digits-classifier/versions/1.0.0", as: .curator, body: ByteBuffer(string: "{not json"))
             #expect(garbage.status == .badRequest)

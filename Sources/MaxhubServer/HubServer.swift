@@ -18,9 +18,9 @@ public enum HubServer {
     ) async throws {
         var logger = Logger(label: "maxhub")
         logger.logLevel = configuration.logLevel
-        // Blob chunks are hundreds of KiB. glibc raises its mmap threshold each time such a chunk is freed, after which
-        // chunks come from per-thread arenas that keep freed memory; a fixed threshold keeps them mapped and unmapped,
-        // so the hub's memory stays flat however much it streams.
+        // Blob chunks are 128 KiB to 1 MiB and are freed on another thread than the one that made them: a fixed mmap
+        // threshold and two arenas keep glibc from holding on to them, so the hub's memory stays flat however much it
+        // streams (bench/hub-transfer.sh).
         maxhub_fix_mmap_threshold(128 << 10)
         try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
         let catalog = try SQLiteCatalogStore(path: (configuration.dataDirectory as NSString).appendingPathComponent(catalogFileName))

@@ -20,7 +20,7 @@ import _NIOFileSystem
 public struct FileBlobStore: BlobStore {
     public let root: String
     /// How much a read hands to its writer at a time.
-    public static let chunkSize: Int64 = 512 * 1024
+    public static let chunkSize: Int64 = 128 * 1024
     /// How many received bytes an upload gathers before it writes them.
     static let writeSize = 1 << 20
 

@@ -13,7 +13,7 @@ import urllib.request
 
 import yaml
 
-TASKS = ["image-classification", "tabular-classification", "text-classification", "object-detection", "regression"]
+TASKS = ["image-classification", "tabular-classification", "text-classification", "object-detection", "tabular-regression"]
 LICENSES = ["Apache-2.0", "MIT", "BSD-3-Clause", "CC-BY-4.0"]
 FRAMEWORKS = ["onnxruntime", "pytorch", "scikit-learn", "tensorflow"]
 WORDS = ["handwritten", "digits", "iris", "species", "wine", "quality", "sentiment", "reviews", "traffic", "signs",

@@ -1,4 +1,5 @@
 import Foundation
+import MaxhubCore
 
 /// A failure the CLI reports as one line on standard error and an exit code from the contract.
 struct CLIFailure: Error, CustomStringConvertible {
@@ -34,10 +35,10 @@ struct Terminal {
     }
 }
 
-/// Encodes values for `--json` output: pretty, sorted keys, stable.
+/// Encodes values for `--json` output: pretty, sorted keys, ISO 8601 times, stable.
 enum JSONOutput {
     static func write<T: Encodable>(_ value: T) throws {
-        let encoder = JSONEncoder()
+        let encoder = HubJSON.encoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         let data = try encoder.encode(value)
         Terminal.standardOutput.writeLine(String(decoding: data, as: UTF8.self))

@@ -7,7 +7,7 @@ extension MaxhubCommand {
     struct Token: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Manage the hub's bearer tokens (admin).",
-            subcommands: [Create.self]
+            subcommands: [Create.self, List.self, Revoke.self]
         )
     }
 }
@@ -48,6 +48,42 @@ extension MaxhubCommand.Token {
             } else {
                 Terminal.standardOutput.writeLine(token.token ?? "")
             }
+        }
+    }
+}
+
+extension MaxhubCommand.Token {
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List every token: id, user, roles, when made and by whom, revoked.")
+
+        @OptionGroup var hub: HubOptions
+
+        @Flag(help: "Print the tokens as JSON.")
+        var json = false
+
+        func run() async throws {
+            let tokens = try await hub.call { try await $0.tokens() }
+            if json { return try JSONOutput.write(tokens) }
+            for token in tokens {
+                var line = "\(token.id)  \(token.user)  \(token.roles.map(\.rawValue).joined(separator: ","))  "
+                    + "made \(HubJSON.format(token.createdAt)) by \(token.createdBy)"
+                if let revoked = token.revokedAt { line += "  revoked \(HubJSON.format(revoked))" }
+                Terminal.standardOutput.writeLine(line)
+            }
+        }
+    }
+
+    struct Revoke: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Revoke a token by its id; it stops working at once.")
+
+        @OptionGroup var hub: HubOptions
+
+        @Argument(help: "The token's id, as `maxhub token list` shows it.")
+        var id: Int64
+
+        func run() async throws {
+            let token = try await hub.call { try await $0.revokeToken(id: id) }
+            Terminal.standardOutput.writeLine("revoked token \(token.id) of \(token.user)")
         }
     }
 }

@@ -18,6 +18,9 @@ public struct MaxhubCommand: AsyncParsableCommand {
             DigestFiles.self,
             Serve.self,
             Token.self,
+            ReviewCommand.self,
+            Yank.self,
+            Audit.self,
         ]
     )
 

@@ -59,7 +59,63 @@ public struct HubClient: Sendable {
         }
     }
 
+    // MARK: Catalog and review
+
+    /// One version, as the caller may see it.
+    public func version(_ version: Version, of name: ModelName) async throws -> VersionDetail {
+        try await send(.GET, "/api/v1/models/\(Self.segment(name))/versions/\(Self.escape(version.description))", as: VersionDetail.self)
+    }
+
+    /// The versions in a review state, oldest published first (reviewer).
+    public func reviews(state: ReviewState = .pending) async throws -> ReviewQueue {
+        try await send(.GET, "/api/v1/reviews?state=\(state.rawValue)", as: ReviewQueue.self)
+    }
+
+    /// Approves or rejects a pending version (reviewer).
+    public func review(_ version: Version, of name: ModelName, _ request: ReviewRequest) async throws -> VersionDetail {
+        try await send(
+            .POST, "/api/v1/models/\(Self.segment(name))/versions/\(Self.escape(version.description))/review", body: request,
+            as: VersionDetail.self)
+    }
+
+    /// Yanks an approved version, or restores a yanked one (`undo`, admin).
+    public func yank(_ version: Version, of name: ModelName, _ request: YankRequest) async throws -> VersionDetail {
+        try await send(
+            .POST, "/api/v1/models/\(Self.segment(name))/versions/\(Self.escape(version.description))/yank", body: request,
+            as: VersionDetail.self)
+    }
+
+    /// A page of the audit log (admin).
+    public func audit(actor: String? = nil, action: String? = nil, subject: String? = nil, after: Int64? = nil, limit: Int = 100) async throws -> AuditPage {
+        var query = ["limit=\(limit)"]
+        if let actor { query.append("actor=\(Self.escape(actor))") }
+        if let action { query.append("action=\(Self.escape(action))") }
+        if let subject { query.append("subject=\(Self.escape(subject))") }
+        if let after { query.append("after=\(after)") }
+        return try await send(.GET, "/api/v1/audit?" + query.joined(separator: "&"), as: AuditPage.self)
+    }
+
+    /// A model name as one path segment (`owner%2Fname`).
+    static func segment(_ name: ModelName) -> String { name.description.replacingOccurrences(of: "/", with: "%2F") }
+
+    /// Percent-encodes a path segment or query value.
+    static func escape(_ text: String) -> String {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
+    }
+
     // MARK: Tokens
+
+    /// Every token, without secrets (admin).
+    public func tokens() async throws -> [TokenInfo] {
+        try await send(.GET, "/api/v1/tokens", as: [TokenInfo].self)
+    }
+
+    /// Revokes a token (admin).
+    public func revokeToken(id: Int64) async throws -> TokenInfo {
+        try await send(.DELETE, "/api/v1/tokens/\(id)", as: TokenInfo.self)
+    }
 
     /// Makes a token (admin).
     public func createToken(user: String, roles: [Role]) async throws -> TokenInfo {

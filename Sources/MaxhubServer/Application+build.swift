@@ -25,6 +25,7 @@ public func buildApplication<Catalog: CatalogStore, Blobs: BlobStore>(
     )
     router.addRoutes(BlobController(blobs: blobs, configuration: configuration, metrics: metrics).endpoints, atPath: "/api/v1")
     router.addRoutes(TokenController(catalog: catalog).endpoints, atPath: "/api/v1")
+    router.addRoutes(ReviewController(catalog: catalog).endpoints, atPath: "/api/v1")
     return Application(
         router: router,
         server: .http1(configuration: HTTP1Channel.Configuration(additionalChannelHandlers: [ExpectContinueHandler()])),

@@ -53,15 +53,22 @@ struct CatalogController<Catalog: CatalogStore, Blobs: BlobStore> {
         return ModelDetail(summary: ModelSummary(latest), versions: versions.map(VersionSummary.init))
     }
 
-    @Sendable func version(_ request: Request, context: HubRequestContext) async throws -> VersionDetail {
+    @Sendable func version(_ request: Request, context: HubRequestContext) async throws -> EditedResponse<VersionDetail> {
         try requireRead(context)
         let name = try context.modelName()
         let version = try context.version()
-        let visibility = VisibilityPolicy.visibility(for: context.identity)
+        let visibility = VisibilityPolicy.exactVisibility(for: context.identity)
         guard let record = try await catalog.version(version, of: name, visibility: visibility) else {
             throw HubError.notFound("no version \(version) of \(name)")
         }
-        return VersionDetail(record)
+        var headers = HTTPFields()
+        if record.state == .yanked {
+            let reason = record.yankReason.map { ": \($0)" } ?? ""
+            let text = "\(name)@\(record.version) is yanked\(reason)"
+                .replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+            headers[.warning] = "299 - \"\(text.filter { $0.isASCII && !$0.isNewline })\""
+        }
+        return EditedResponse(headers: headers, response: VersionDetail(record))
     }
 
     @Sendable func resolve(_ request: Request, context: HubRequestContext) async throws -> Resolution {
@@ -154,6 +161,7 @@ extension VersionDetail {
     init(_ record: VersionRecord) {
         self.init(
             name: record.name, version: record.version, state: record.state, license: record.license, archive: record.archive,
-            publishedBy: record.publishedBy, publishedAt: record.publishedAt, manifest: record.manifest)
+            publishedBy: record.publishedBy, publishedAt: record.publishedAt, manifest: record.manifest, review: record.review,
+            yankReason: record.yankReason)
     }
 }

@@ -8,6 +8,7 @@ extension HTTPField.Name {
     static let reprDigest = HTTPField.Name("Repr-Digest")!
     static let contentDigest = HTTPField.Name("Content-Digest")!
     static let legacyDigest = HTTPField.Name("Digest")!
+    static let warning = HTTPField.Name("Warning")!
 }
 
 extension Digest {

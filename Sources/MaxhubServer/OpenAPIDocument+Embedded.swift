@@ -8,8 +8,8 @@ info:
   title: maxhub
   version: 0.1.0
   description: |
-    The HTTP API of a maxhub model hub: the catalog, blob downloads and uploads, tokens, and the
-    operational endpoints. The hub serves this document at `/openapi.yaml`.
+    The HTTP API of a maxhub model hub: the catalog, blob downloads and uploads, the review workflow,
+    tokens, the audit log, and the operational endpoints. The hub serves this document at `/openapi.yaml`.
 
     - **Names in paths.** `{name}` is a model name, `name` or `owner/name`; an owned name is sent
       percent-encoded as one path segment: `/api/v1/models/owner%2Fname`.
@@ -21,8 +21,15 @@ info:
       callers unless the operator turned that off; writes need a token with the right role. A
       malformed, unknown or revoked token is a 401 on every route, reads included, so a client never
       silently loses its rights.
+    - **Review.** A published version is `pending` until a reviewer approves or rejects it;
+      an approved one can be `yanked` (and restored by an admin). Readers and anonymous callers see
+      only approved versions; a curator also sees the versions they published, in any state;
+      reviewers and admins see every version. A model with no version the caller may see is a 404.
+      An exact version that was yanked stays readable by everyone; ranges pick approved versions only.
+      Every state change is an entry in the audit log.
     - **JSON.** Keys are snake_case; times are ISO 8601 (`2026-11-21T10:15:30.123Z`); optional
-      fields are left out when they have no value, never `null`.
+      fields are left out when they have no value, never `null`. In a request body, `null` for an
+      optional field means the same as leaving it out.
     - **Empty query values** (`?page=`) mean the same as leaving the parameter out.
 
 tags:
@@ -32,8 +39,12 @@ tags:
     description: Package archives, addressed by their SHA-256 digest.
   - name: uploads
     description: Putting blobs on the hub, in one request or OCI-style in resumable chunks.
+  - name: reviews
+    description: Approving or rejecting a version, yanking one, and the review queue.
   - name: tokens
     description: Bearer tokens and who a token belongs to.
+  - name: audit
+    description: The append-only log of every state change and token change.
   - name: operations
     description: Liveness, metrics and this document.
 
@@ -95,7 +106,10 @@ paths:
       summary: Search the catalog
       description: |
         Models whose latest visible version matches every filter, one page at a time.
-        `q` matches words (as prefixes) of the name, description or task.
+        `q` matches words (as prefixes) of the name, description or task. Which versions are
+        visible depends on the caller: readers and anonymous callers see approved versions only, a
+        curator also the versions they published (in any state), reviewers and admins every version;
+        a model with no visible version is not listed.
       tags: [catalog]
       parameters:
         - name: q
@@ -158,7 +172,11 @@ paths:
     get:
       operationId: getModel
       summary: A model and its versions
-      description: The model, described by its latest visible version, and every version the caller may see, highest first.
+      description: |
+        The model, described by its latest visible version, and every version the caller may see,
+        highest first: readers and anonymous callers see approved versions only, a curator also the
+        versions they published (in any state), reviewers and admins every version. A model with no
+        version the caller may see is a 404.
       tags: [catalog]
       responses:
         "200":
@@ -181,11 +199,25 @@ paths:
     get:
       operationId: getVersion
       summary: One version
-      description: The version's manifest, archive digest and size, and review state.
+      description: |
+        The version's manifest, archive digest and size, review state, and the review once there is
+        one. A pending or rejected version is visible to its publisher, reviewers and admins only
+        (a 404 for anyone else). A yanked version stays readable by everyone, as on crates.io, with
+        a `Warning` header that says so.
       tags: [catalog]
       responses:
         "200":
           description: The version.
+          headers:
+            Warning:
+              description: |
+                Only for a yanked version: `299 - "NAME@VERSION is yanked"`, followed by `: REASON`
+                inside the quotes when the yank gave one (RFC 9111 warn-code 299, warn-agent `-`).
+              required: false
+              schema:
+                type: string
+                pattern: '^299 - "([^"\\]|\\.)* is yanked([^"\\]|\\.)*"$'
+              example: '299 - "digits-classifier@1.0.0 is yanked: wrong labels"'
           content:
             application/json:
               schema:
@@ -203,8 +235,9 @@ paths:
         Records a version from its manifest and an archive uploaded before (`/api/v1/blobs/uploads`).
         The manifest must be valid, name the model and version of the URL and list its `files:`;
         the archive must be on the hub with the declared size, hold exactly those files with their
-        sizes and digests, and no unsafe entry. Versions are immutable: a version that exists is a 409.
-        Needs the curator role.
+        sizes and digests, and no unsafe entry. Versions are immutable: a version that exists is a 409,
+        a rejected or yanked one included. The new version is `pending`: visible to its publisher,
+        reviewers and admins until a reviewer approves it (`POST .../review`). Needs the curator role.
       tags: [catalog]
       security:
         - bearer: []
@@ -216,7 +249,7 @@ paths:
               $ref: "#/components/schemas/PublishRequest"
       responses:
         "201":
-          description: The version was published (pending review).
+          description: The version was published, pending review.
           headers:
             Location:
               description: The version's URL, `/api/v1/models/{name}/versions/{version}`.
@@ -227,7 +260,11 @@ paths:
           content:
             application/json:
               schema:
-                $ref: "#/components/schemas/VersionDetail"
+                allOf:
+                  - $ref: "#/components/schemas/VersionDetail"
+                  - properties:
+                      state:
+                        enum: [pending]
         "400":
           description: |
             The name, version or body is malformed, the manifest is invalid or names another model or
@@ -247,6 +284,135 @@ paths:
         "413":
           $ref: "#/components/responses/ContentTooLarge"
 
+  /api/v1/models/{name}/versions/{version}/review:
+    parameters:
+      - $ref: "#/components/parameters/ModelNamePath"
+      - $ref: "#/components/parameters/VersionPath"
+    post:
+      operationId: reviewVersion
+      summary: Approve or reject a pending version
+      description: |
+        The IP review of a pending version: the decision, the verdict on the code, weights and data
+        licenses, and a note. A license part left out of `license` (or `license` itself) confirms
+        what the manifest declared; a part given corrects it. Either way each part must be a known
+        SPDX expression, and the version's `license` becomes the confirmed licenses in their canonical
+        SPDX form. A rejection needs a note. The review is recorded with the reviewer and the time,
+        the version becomes `approved` or `rejected`, and the audit log gets an entry. Needs the
+        reviewer role; nobody, an admin included, may review a version they published themselves.
+      tags: [reviews]
+      security:
+        - bearer: []
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              $ref: "#/components/schemas/ReviewRequest"
+            example:
+              decision: approve
+              license:
+                data: CC-BY-4.0
+              note: Checked the weights' and the data's licenses against the sources.
+      responses:
+        "200":
+          description: The version as reviewed, with its review.
+          content:
+            application/json:
+              schema:
+                allOf:
+                  - $ref: "#/components/schemas/VersionDetail"
+                  - required: [review]
+                    properties:
+                      state:
+                        enum: [approved, rejected]
+        "400":
+          description: |
+            The name, version or body is malformed; a license part, given or (when left out) declared,
+            is not a known SPDX expression (`urn:maxhub:problem:unknown-license`: an unknown license or
+            exception, or a malformed expression; each problem in `errors`, its `path` `license.code`,
+            `license.weights` or `license.data`); or a rejection has no note (or a blank one).
+          content:
+            application/problem+json:
+              schema:
+                $ref: "#/components/schemas/ProblemDetails400"
+        "401":
+          $ref: "#/components/responses/Unauthorized"
+        "403":
+          description: The token has neither the reviewer nor the admin role, or its user published this version.
+          content:
+            application/problem+json:
+              schema:
+                $ref: "#/components/schemas/ProblemDetails403"
+        "404":
+          $ref: "#/components/responses/NotFound"
+        "409":
+          description: The version is not pending (it was reviewed already; `urn:maxhub:problem:invalid-transition`); `detail` names its state.
+          content:
+            application/problem+json:
+              schema:
+                $ref: "#/components/schemas/ProblemDetails409"
+        "413":
+          $ref: "#/components/responses/ContentTooLarge"
+
+  /api/v1/models/{name}/versions/{version}/yank:
+    parameters:
+      - $ref: "#/components/parameters/ModelNamePath"
+      - $ref: "#/components/parameters/VersionPath"
+    post:
+      operationId: yankVersion
+      summary: Yank an approved version, or undo a yank
+      description: |
+        Yanking withdraws an approved version: a range never resolves to it again, but its exact
+        version stays readable and downloadable (its `GET` carries a `Warning` header). The
+        version's publisher, a reviewer or an admin may yank it. `undo` restores a yanked version to
+        `approved`; only an admin may. The audit log gets an entry either way.
+      tags: [reviews]
+      security:
+        - bearer: []
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              $ref: "#/components/schemas/YankRequest"
+            example:
+              reason: The labels file is off by one.
+      responses:
+        "200":
+          description: The version as it is now, `yanked` (with `yank_reason` when one was given) or, after an undo, `approved`.
+          content:
+            application/json:
+              schema:
+                allOf:
+                  - $ref: "#/components/schemas/VersionDetail"
+                  - properties:
+                      state:
+                        enum: [yanked, approved]
+        "400":
+          $ref: "#/components/responses/BadRequest"
+        "401":
+          $ref: "#/components/responses/Unauthorized"
+        "403":
+          description: |
+            The token's user is not the version's publisher and has neither the reviewer nor the admin
+            role, or an undo was asked without the admin role.
+          content:
+            application/problem+json:
+              schema:
+                $ref: "#/components/schemas/ProblemDetails403"
+        "404":
+          $ref: "#/components/responses/NotFound"
+        "409":
+          description: |
+            A yank of a version that is not approved, or an undo of one that is not yanked
+            (`urn:maxhub:problem:invalid-transition`); `detail` names its state.
+          content:
+            application/problem+json:
+              schema:
+                $ref: "#/components/schemas/ProblemDetails409"
+        "413":
+          $ref: "#/components/responses/ContentTooLarge"
+
   /api/v1/models/{name}/resolve:
     parameters:
       - $ref: "#/components/parameters/ModelNamePath"
@@ -254,9 +420,10 @@ paths:
       operationId: resolveVersion
       summary: Resolve a range
       description: |
-        The highest approved, non-yanked version that satisfies the range, with npm's
-        node-semver grammar and semantics in strict mode. A prerelease satisfies a range only when a
-        comparator in it names a prerelease of the same major.minor.patch, unless `pre` is true.
+        The highest approved version that satisfies the range, with npm's node-semver grammar and
+        semantics in strict mode; pending, rejected and yanked versions are never chosen, whoever asks.
+        A prerelease satisfies a range only when a comparator in it names a prerelease of the same
+        major.minor.patch, unless `pre` is true. A model with no version the caller may see is a 404.
       tags: [catalog]
       parameters:
         - name: range
@@ -761,6 +928,108 @@ paths:
         "401":
           $ref: "#/components/responses/Unauthorized"
 
+  /api/v1/reviews:
+    get:
+      operationId: listReviews
+      summary: The review queue
+      description: |
+        The versions in one review state, every model's, oldest published first: by default the
+        pending ones waiting for review. Needs the reviewer role.
+      tags: [reviews]
+      security:
+        - bearer: []
+      parameters:
+        - name: state
+          in: query
+          description: The state to list.
+          allowEmptyValue: true
+          schema:
+            type: string
+            enum: [pending, approved, rejected, yanked]
+            default: pending
+      responses:
+        "200":
+          description: The versions in that state.
+          content:
+            application/json:
+              schema:
+                $ref: "#/components/schemas/ReviewQueue"
+        "400":
+          description: "`state` is not a review state."
+          content:
+            application/problem+json:
+              schema:
+                $ref: "#/components/schemas/ProblemDetails400"
+        "401":
+          $ref: "#/components/responses/Unauthorized"
+        "403":
+          $ref: "#/components/responses/Forbidden"
+
+  /api/v1/audit:
+    get:
+      operationId: listAuditEntries
+      summary: The audit log
+      description: |
+        Entries of the append-only audit log that match every filter, oldest first, one page at a
+        time: pass the page's `next_after` as `after` to get the next one. Needs the admin role.
+      tags: [audit]
+      security:
+        - bearer: []
+      parameters:
+        - name: actor
+          in: query
+          description: Only entries by this user (exactly).
+          allowEmptyValue: true
+          schema:
+            type: string
+          example: ci-bot
+        - name: action
+          in: query
+          description: Only entries of this action (exactly), `version.publish`, `version.approve`, `token.create`, ...
+          allowEmptyValue: true
+          schema:
+            type: string
+          example: version.approve
+        - name: subject
+          in: query
+          description: Only entries about this subject (exactly), `NAME@VERSION` for a version, `token:ID` for a token.
+          allowEmptyValue: true
+          schema:
+            type: string
+          example: digits-classifier@1.2.0
+        - name: after
+          in: query
+          description: Only entries whose `id` is larger than this, the previous page's `next_after`.
+          allowEmptyValue: true
+          schema:
+            type: integer
+            format: int64
+            minimum: 0
+            maximum: 9223372036854775807
+            default: 0
+        - name: limit
+          in: query
+          description: Entries per page, at most.
+          allowEmptyValue: true
+          schema:
+            type: integer
+            minimum: 1
+            maximum: 1000
+            default: 100
+      responses:
+        "200":
+          description: One page of matching entries.
+          content:
+            application/json:
+              schema:
+                $ref: "#/components/schemas/AuditPage"
+        "400":
+          $ref: "#/components/responses/BadRequest"
+        "401":
+          $ref: "#/components/responses/Unauthorized"
+        "403":
+          $ref: "#/components/responses/Forbidden"
+
 components:
   securitySchemes:
     bearer:
@@ -1054,9 +1323,28 @@ components:
           type: integer
           minimum: 0
     VersionDetail:
-      description: One version in full.
+      description: |
+        One version in full. It has a `review` once it was reviewed (in every state but `pending`),
+        and a `yank_reason` only while it is yanked.
       type: object
       required: [name, version, state, license, archive, published_by, published_at, manifest]
+      allOf:
+        - oneOf:
+            - properties:
+                state:
+                  enum: [pending]
+              not:
+                required: [review]
+            - properties:
+                state:
+                  enum: [approved, rejected, yanked]
+              required: [review]
+        - anyOf:
+            - properties:
+                state:
+                  enum: [yanked]
+            - not:
+                required: [yank_reason]
       properties:
         name:
           $ref: "#/components/schemas/ModelName"
@@ -1079,6 +1367,13 @@ components:
           description: The manifest as published, `files:` included.
           allOf:
             - $ref: "#/components/schemas/Manifest"
+        review:
+          description: The IP review, once there is one.
+          allOf:
+            - $ref: "#/components/schemas/Review"
+        yank_reason:
+          description: Why the version was yanked, while it is, when the yank gave a reason.
+          type: string
     Resolution:
       description: The version a range chose.
       type: object
@@ -1092,7 +1387,9 @@ components:
         version:
           $ref: "#/components/schemas/Version"
         state:
-          $ref: "#/components/schemas/ReviewState"
+          description: Always `approved`; a range never picks a version in another state.
+          type: string
+          enum: [approved]
         archive:
           $ref: "#/components/schemas/ArchiveReference"
     PublishRequest:
@@ -1104,6 +1401,136 @@ components:
           $ref: "#/components/schemas/Manifest"
         archive:
           $ref: "#/components/schemas/ArchiveReference"
+    ReviewDecision:
+      description: What a reviewer decided.
+      type: string
+      enum: [approve, reject]
+    LicenseVerdict:
+      description: |
+        The reviewer's verdict on the declared licenses, each part an SPDX license expression
+        (identifiers such as `Apache-2.0` or `LicenseRef-...`, `WITH` an exception, `AND`, `OR`,
+        parentheses). A part left out confirms the declared license; a part given replaces it. Left
+        out as a whole, every declared license is confirmed.
+      type: object
+      nullable: true
+      properties:
+        code:
+          type: string
+          nullable: true
+          example: Apache-2.0
+        weights:
+          type: string
+          nullable: true
+          example: Apache-2.0 OR MIT
+        data:
+          type: string
+          nullable: true
+          example: CC-BY-4.0
+    ReviewRequest:
+      description: The IP review of a pending version.
+      type: object
+      required: [decision]
+      properties:
+        decision:
+          $ref: "#/components/schemas/ReviewDecision"
+        license:
+          $ref: "#/components/schemas/LicenseVerdict"
+        note:
+          description: Why; required for a rejection.
+          type: string
+          nullable: true
+    Review:
+      description: A recorded IP review.
+      type: object
+      required: [reviewer, decision, license, reviewed_at]
+      properties:
+        reviewer:
+          description: The user of the token that reviewed.
+          type: string
+        decision:
+          $ref: "#/components/schemas/ReviewDecision"
+        license:
+          description: The licenses the reviewer confirmed, the declared ones or the reviewer's corrections.
+          allOf:
+            - $ref: "#/components/schemas/Licenses"
+        note:
+          type: string
+        reviewed_at:
+          type: string
+          format: date-time
+    YankRequest:
+      description: Yank an approved version, or (`undo`, admin only) restore a yanked one.
+      type: object
+      properties:
+        undo:
+          description: Restore a yanked version to `approved` instead of yanking.
+          type: boolean
+          default: false
+          nullable: true
+        reason:
+          description: Why the version is yanked; shown as its `yank_reason` and in its `Warning` header.
+          type: string
+          nullable: true
+    ReviewQueue:
+      description: The versions in one review state, oldest published first.
+      type: object
+      required: [state, versions]
+      properties:
+        state:
+          $ref: "#/components/schemas/ReviewState"
+        versions:
+          type: array
+          items:
+            $ref: "#/components/schemas/VersionDetail"
+    AuditEntry:
+      description: One entry of the append-only audit log.
+      type: object
+      required: [id, at, actor, action, subject]
+      properties:
+        id:
+          description: Increasing with time; what `after` compares with.
+          type: integer
+          format: int64
+          minimum: 1
+        at:
+          type: string
+          format: date-time
+        actor:
+          description: The user of the token that acted.
+          type: string
+        action:
+          description: "`version.publish`, `version.approve`, `version.reject`, `version.yank`, `version.unyank`, `token.create`, `token.revoke`, ..."
+          type: string
+          example: version.approve
+        subject:
+          description: "`NAME@VERSION` for a version, `token:ID` for a token."
+          type: string
+          example: digits-classifier@1.2.0
+        from_state:
+          description: The version's state before, for a change of state (absent for a publish).
+          allOf:
+            - $ref: "#/components/schemas/ReviewState"
+        to_state:
+          description: The version's state after, for a change of state.
+          allOf:
+            - $ref: "#/components/schemas/ReviewState"
+        detail:
+          description: More about the change, such as a review's note or a yank's reason.
+          type: string
+    AuditPage:
+      description: One page of the audit log, oldest first.
+      type: object
+      required: [entries]
+      properties:
+        entries:
+          type: array
+          items:
+            $ref: "#/components/schemas/AuditEntry"
+        next_after:
+          description: The last entry's `id`, to pass as `after` for the next page; present only when the page is full (there may be more).
+          type: integer
+          format: int64
+          minimum: 1
     UploadStatus:
       description: Where a resumable upload stands; the next chunk starts at `offset`.
       type: object

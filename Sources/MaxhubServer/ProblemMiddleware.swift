@@ -32,8 +32,10 @@ struct ProblemMiddleware: RouterMiddleware {
             switch error {
             case .versionExists:
                 return .conflict(error.description, kind: "version-exists")
-            case .tokenNotFound:
+            case .tokenNotFound, .versionNotFound:
                 return .notFound(error.description)
+            case .invalidTransition:
+                return .conflict(error.description, kind: "invalid-transition")
             }
         case let error as BlobStoreError:
             switch error {

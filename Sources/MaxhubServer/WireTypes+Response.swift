@@ -9,3 +9,5 @@ extension Resolution: ResponseEncodable {}
 extension TokenInfo: ResponseEncodable {}
 extension ArchiveReference: ResponseEncodable {}
 extension UploadStatus: ResponseEncodable {}
+extension ReviewQueue: ResponseEncodable {}
+extension AuditPage: ResponseEncodable {}

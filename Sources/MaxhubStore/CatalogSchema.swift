@@ -9,6 +9,7 @@ enum CatalogSchema {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1", migrate: v1)
+        migrator.registerMigration("v2-reviews", migrate: v2Reviews)
         return migrator
     }
 
@@ -101,6 +102,40 @@ enum CatalogSchema {
                 CREATE TRIGGER version_search_delete AFTER DELETE ON version
                 BEGIN
                     DELETE FROM version_search WHERE rowid = old.id;
+                END;
+                """
+        )
+    }
+
+    /// The review workflow: one final review per reviewed version, the reason a version is yanked, and an index for
+    /// the review queue.
+    private static func v2Reviews(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                ALTER TABLE version ADD COLUMN yank_reason TEXT;
+
+                CREATE INDEX version_queue ON version (state, published_at);
+
+                CREATE TABLE review (
+                    version_id INTEGER PRIMARY KEY REFERENCES version(id),
+                    reviewer TEXT NOT NULL,
+                    decision TEXT NOT NULL CHECK (decision IN ('approve', 'reject')),
+                    license_code TEXT NOT NULL,
+                    license_weights TEXT NOT NULL,
+                    license_data TEXT NOT NULL,
+                    note TEXT,
+                    reviewed_at TEXT NOT NULL,
+                    CHECK (decision = 'approve' OR length(trim(coalesce(note, ''))) > 0)
+                );
+
+                CREATE TRIGGER review_no_update BEFORE UPDATE ON review
+                BEGIN
+                    SELECT RAISE(ABORT, 'a review is final');
+                END;
+
+                CREATE TRIGGER review_no_delete BEFORE DELETE ON review
+                BEGIN
+                    SELECT RAISE(ABORT, 'a review is final');
                 END;
                 """
         )

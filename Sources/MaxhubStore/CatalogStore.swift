@@ -22,6 +22,18 @@ public protocol CatalogStore: Sendable {
     /// One visible version, found by SemVer equality (build metadata ignored).
     func version(_ version: Version, of name: ModelName, visibility: CatalogVisibility) async throws -> VersionRecord?
 
+    /// Records the review of a pending version in one transaction: the version becomes approved or rejected, the
+    /// reviewed licenses become the ones the catalog shows, the review is kept, and an audit entry is appended.
+    /// Throws `CatalogError.versionNotFound` and, when the version is not pending, `CatalogError.invalidTransition`.
+    func recordReview(_ review: NewReview) async throws -> VersionRecord
+
+    /// Yanks an approved version or restores a yanked one (`to` is `.yanked` or `.approved`), with an audit entry.
+    /// Throws `CatalogError.versionNotFound` and `CatalogError.invalidTransition`.
+    func changeState(_ change: StateChange) async throws -> VersionRecord
+
+    /// Every version in a state, oldest published first (the review queue).
+    func versions(in state: ReviewState) async throws -> [VersionRecord]
+
     /// Stores a token (only its hash) and appends a `token.create` audit entry.
     func createToken(_ token: NewToken) async throws -> TokenRecord
 

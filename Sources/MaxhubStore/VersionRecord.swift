@@ -16,11 +16,15 @@ public struct VersionRecord: Sendable, Equatable {
     public var publishedBy: String
     public var publishedAt: Date
     public var manifest: JSONValue
+    /// The IP review, once there is one.
+    public var review: Review?
+    /// Why the version was yanked, while it is.
+    public var yankReason: String?
 
     public init(
         name: ModelName, version: Version, state: ReviewState, task: String, description: String,
         license: Manifest.Licenses, framework: String?, archive: ArchiveReference, publishedBy: String,
-        publishedAt: Date, manifest: JSONValue
+        publishedAt: Date, manifest: JSONValue, review: Review? = nil, yankReason: String? = nil
     ) {
         self.name = name
         self.version = version
@@ -33,6 +37,8 @@ public struct VersionRecord: Sendable, Equatable {
         self.publishedBy = publishedBy
         self.publishedAt = publishedAt
         self.manifest = manifest
+        self.review = review
+        self.yankReason = yankReason
     }
 }
 

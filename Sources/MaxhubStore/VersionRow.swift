@@ -26,6 +26,7 @@ struct VersionRow: Codable, FetchableRecord, MutablePersistableRecord {
     var manifest: String
     var publishedBy: String
     var publishedAt: String
+    var yankReason: String?
 
     enum CodingKeys: String, CodingKey {
         case id
@@ -43,6 +44,7 @@ struct VersionRow: Codable, FetchableRecord, MutablePersistableRecord {
         case manifest
         case publishedBy = "published_by"
         case publishedAt = "published_at"
+        case yankReason = "yank_reason"
     }
 
     /// A new version of a model, pending review.
@@ -66,24 +68,33 @@ struct VersionRow: Codable, FetchableRecord, MutablePersistableRecord {
         self.manifest = try new.manifestJSON.jsonString()
         self.publishedBy = new.publishedBy
         self.publishedAt = CatalogTime.text(new.publishedAt)
+        self.yankReason = nil
     }
 
     mutating func didInsert(_ inserted: InsertionSuccess) {
         id = inserted.rowID
     }
 
-    /// The selection that `record(from:)` reads: every column of `version` (as `alias`) and the model's name.
+    /// The selection that `record(from:)` reads: every column of `version` (as `alias`), the model's name, and the
+    /// version's review as a JSON object.
     static func selection(version alias: String, model modelAlias: String) -> String {
-        "\(alias).*, \(modelAlias).name AS model_name"
+        """
+        \(alias).*, \(modelAlias).name AS model_name,
+        (SELECT json_object('reviewer', r.reviewer, 'decision', r.decision, 'license_code', r.license_code,
+                            'license_weights', r.license_weights, 'license_data', r.license_data, 'note', r.note,
+                            'reviewed_at', r.reviewed_at)
+         FROM review r WHERE r.version_id = \(alias).id) AS review_json
+        """
     }
 
     /// A version with its model's name, from a row of `selection(version:model:)`.
     static func record(from row: Row) throws -> VersionRecord {
         let stored = try VersionRow.decoded(from: row)
-        return try stored.record(modelName: try row.decode(String.self, forColumn: "model_name"))
+        let review = try row.decode(String?.self, forColumn: "review_json")
+        return try stored.record(modelName: try row.decode(String.self, forColumn: "model_name"), reviewJSON: review)
     }
 
-    func record(modelName: String) throws -> VersionRecord {
+    func record(modelName: String, reviewJSON: String? = nil) throws -> VersionRecord {
         do {
             guard let state = ReviewState(rawValue: state) else { throw Unreadable("unknown state \"\(state)\"") }
             guard let publishedAt = CatalogTime.date(text: publishedAt) else {
@@ -100,10 +111,36 @@ struct VersionRow: Codable, FetchableRecord, MutablePersistableRecord {
                 archive: ArchiveReference(digest: try Digest(parsing: archiveDigest), size: archiveSize),
                 publishedBy: publishedBy,
                 publishedAt: publishedAt,
-                manifest: try JSONValue(jsonString: manifest)
+                manifest: try JSONValue(jsonString: manifest),
+                review: try reviewJSON.map(Self.review(json:)),
+                yankReason: yankReason
             )
         } catch {
             throw CatalogStorageError.unreadableRow(table: Self.databaseTableName, id: id, reason: "\(error)")
         }
+    }
+
+    private struct StoredReview: Decodable {
+        var reviewer: String
+        var decision: String
+        var license_code: String
+        var license_weights: String
+        var license_data: String
+        var note: String?
+        var reviewed_at: String
+    }
+
+    private static func review(json: String) throws -> Review {
+        let stored = try JSONDecoder().decode(StoredReview.self, from: Data(json.utf8))
+        guard let decision = ReviewRequest.Decision(rawValue: stored.decision) else {
+            throw Unreadable("unknown review decision \"\(stored.decision)\"")
+        }
+        guard let time = CatalogTime.date(text: stored.reviewed_at) else {
+            throw Unreadable("reviewed_at \"\(stored.reviewed_at)\" is not a catalog time")
+        }
+        return Review(
+            reviewer: stored.reviewer, decision: decision,
+            license: Manifest.Licenses(code: stored.license_code, weights: stored.license_weights, data: stored.license_data),
+            note: stored.note, reviewedAt: time)
     }
 }

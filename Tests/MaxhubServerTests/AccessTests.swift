@@ -98,7 +98,7 @@ struct OperationsTests {
             #expect(health.status == .ok)
             #expect(String(buffer: health.body) == #"{"status":"ok"}"#)
 
-            try await client.publish(package)
+            try await client.publishApproved(package)
             try await client.request(.get, "/api/v1/models/digits-classifier")
             try await client.request(.get, "/nowhere")
             let metrics = String(buffer: try await client.request(.get, "/metrics").body)

@@ -79,6 +79,15 @@ struct HubTestClient: Sendable {
         return try await request(.post, "/api/v1/blobs/uploads?digest=\(declared)", as: role, body: ByteBuffer(bytes: bytes))
     }
 
+    /// Publishes a package and approves it as the reviewer, so that everyone sees it and ranges pick it.
+    func publishApproved(_ package: TestPackage) async throws {
+        let published = try await publish(package)
+        guard published.status == .created else { throw HubTestError(message: "publish answered \(published.status)") }
+        let path = "/api/v1/models/\(package.name.pathSegment)/versions/\(package.version)/review"
+        let reviewed = try await request(.post, path, as: .reviewer, body: try json(ReviewRequest(decision: .approve)))
+        guard reviewed.status == .ok else { throw HubTestError(message: "review answered \(reviewed.status)") }
+    }
+
     /// Uploads a package's archive and publishes it; returns the publish response.
     @discardableResult
     func publish(_ package: TestPackage, as role: Role = .curator, manifest: JSONValue? = nil, path: String? = nil) async throws -> TestResponse {
@@ -105,4 +114,9 @@ func makeTemporaryFolder(_ prefix: String) throws -> String {
         throw POSIXError(.init(rawValue: errno) ?? .EIO)
     }
     return URL(fileURLWithPath: String(cString: made)).resolvingSymlinksInPath().path
+}
+
+struct HubTestError: Error, CustomStringConvertible {
+    var message: String
+    var description: String { message }
 }

@@ -1,5 +1,5 @@
-/// What a token may do (SPEC section 6). A role includes what the roles below it may do: a curator and a reviewer may also
-/// read, and an admin may do everything.
+/// What a token may do (SPEC section 6). Every role may read; curator (publish) and reviewer (review) are separate duties,
+/// which one token may hold together; an admin may do everything.
 public enum Role: String, Codable, Sendable, CaseIterable, Comparable, CustomStringConvertible {
     case reader
     case curator

@@ -12,10 +12,14 @@ public struct VersionDetail: Codable, Sendable, Equatable {
     public var publishedAt: Date
     /// The manifest as published, `files:` included.
     public var manifest: JSONValue
+    /// The IP review, once there is one.
+    public var review: Review?
+    /// Why the version was yanked, while it is.
+    public var yankReason: String?
 
     public init(
         name: ModelName, version: Version, state: ReviewState, license: Manifest.Licenses, archive: ArchiveReference,
-        publishedBy: String, publishedAt: Date, manifest: JSONValue
+        publishedBy: String, publishedAt: Date, manifest: JSONValue, review: Review? = nil, yankReason: String? = nil
     ) {
         self.name = name
         self.version = version
@@ -25,12 +29,15 @@ public struct VersionDetail: Codable, Sendable, Equatable {
         self.publishedBy = publishedBy
         self.publishedAt = publishedAt
         self.manifest = manifest
+        self.review = review
+        self.yankReason = yankReason
     }
 
     private enum CodingKeys: String, CodingKey {
         case name, version, state, license, archive
         case publishedBy = "published_by"
         case publishedAt = "published_at"
-        case manifest
+        case manifest, review
+        case yankReason = "yank_reason"
     }
 }

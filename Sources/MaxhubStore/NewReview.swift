@@ -1,0 +1,46 @@
+import Foundation
+import MaxhubCore
+
+/// A review about to be recorded: the decision on a pending version and the licenses the reviewer confirmed.
+public struct NewReview: Sendable, Equatable {
+    public var name: ModelName
+    public var version: Version
+    public var reviewer: String
+    public var decision: ReviewRequest.Decision
+    public var license: Manifest.Licenses
+    public var note: String?
+    public var at: Date
+
+    public init(
+        name: ModelName, version: Version, reviewer: String, decision: ReviewRequest.Decision, license: Manifest.Licenses,
+        note: String?, at: Date
+    ) {
+        self.name = name
+        self.version = version
+        self.reviewer = reviewer
+        self.decision = decision
+        self.license = license
+        self.note = note
+        self.at = at
+    }
+}
+
+/// A yank or an unyank about to be recorded.
+public struct StateChange: Sendable, Equatable {
+    public var name: ModelName
+    public var version: Version
+    /// `.yanked` to yank, `.approved` to restore.
+    public var to: ReviewState
+    public var actor: String
+    public var reason: String?
+    public var at: Date
+
+    public init(name: ModelName, version: Version, to: ReviewState, actor: String, reason: String?, at: Date) {
+        self.name = name
+        self.version = version
+        self.to = to
+        self.actor = actor
+        self.reason = reason
+        self.at = at
+    }
+}

@@ -1,0 +1,130 @@
+import Foundation
+import MaxhubCore
+import Testing
+@testable import MaxhubStore
+
+/// What every `CatalogStore` must do with reviews, yanks and the review queue, run against each `CatalogStoreKind`.
+@Suite struct CatalogReviewContract {
+    private typealias Fixtures = CatalogFixtures
+
+    private static func review(
+        _ name: String, _ version: String, _ decision: ReviewRequest.Decision, by reviewer: String = "rita",
+        license: Manifest.Licenses = .init(code: "MIT", weights: "MIT", data: "CC0-1.0"), note: String? = nil
+    ) throws -> NewReview {
+        NewReview(
+            name: try Fixtures.name(name), version: try Fixtures.version(version), reviewer: reviewer, decision: decision,
+            license: license, note: note, at: Fixtures.time.addingTimeInterval(60))
+    }
+
+    private static func change(_ name: String, _ version: String, to state: ReviewState, by actor: String, reason: String? = nil) throws -> StateChange {
+        StateChange(
+            name: try Fixtures.name(name), version: try Fixtures.version(version), to: state, actor: actor, reason: reason,
+            at: Fixtures.time.addingTimeInterval(120))
+    }
+
+    @Test(arguments: CatalogStoreKind.allCases)
+    func approvingRecordsTheReviewAndTheConfirmedLicenses(_ kind: CatalogStoreKind) async throws {
+        try await kind.withStore { harness in
+            try await harness.publish("digits", "1.0.0+b1", state: .pending)
+            let corrected = Manifest.Licenses(code: "MIT", weights: "CC-BY-NC-4.0", data: "CC0-1.0")
+            let approved = try await harness.store.recordReview(
+                try Self.review("digits", "1.0.0", .approve, license: corrected, note: "weights are non-commercial"))
+            #expect(approved.state == .approved)
+            #expect(approved.license == corrected)
+            #expect(approved.version.description == "1.0.0+b1")
+            let review = try #require(approved.review)
+            #expect(review == Review(
+                reviewer: "rita", decision: .approve, license: corrected, note: "weights are non-commercial",
+                reviewedAt: CatalogTime.truncated(Fixtures.time.addingTimeInterval(60))))
+            let read = try await harness.store.version(try Fixtures.version("1.0.0"), of: try Fixtures.name("digits"), visibility: .everything)
+            #expect(read == approved)
+            let search = try await harness.store.searchModels(ModelQuery(license: "CC-BY-NC-4.0"), visibility: .everything)
+            #expect(search.models.map(\.latest.name.description) == ["digits"])
+
+            let entries = try await harness.store.auditEntries(AuditFilter(action: "version.approve"))
+            #expect(entries.count == 1)
+            #expect(entries.first?.actor == "rita")
+            #expect(entries.first?.subject == "digits@1.0.0+b1")
+            #expect(entries.first?.fromState == .pending)
+            #expect(entries.first?.toState == .approved)
+            #expect(entries.first?.detail?.contains("CC-BY-NC-4.0") == true)
+        }
+    }
+
+    @Test(arguments: CatalogStoreKind.allCases)
+    func onlyAPendingVersionCanBeReviewed(_ kind: CatalogStoreKind) async throws {
+        try await kind.withStore { harness in
+            try await harness.publish("digits", "1.0.0", state: .pending)
+            let rejected = try await harness.store.recordReview(try Self.review("digits", "1.0.0", .reject, note: "data license unclear"))
+            #expect(rejected.state == .rejected)
+            #expect(rejected.review?.note == "data license unclear")
+            await #expect(throws: CatalogError.invalidTransition(try Fixtures.name("digits"), try Fixtures.version("1.0.0"), from: .rejected, to: .approved)) {
+                try await harness.store.recordReview(try Self.review("digits", "1.0.0", .approve))
+            }
+            await #expect(throws: CatalogError.versionNotFound(try Fixtures.name("digits"), try Fixtures.version("9.9.9"))) {
+                try await harness.store.recordReview(try Self.review("digits", "9.9.9", .approve))
+            }
+            let entries = try await harness.store.auditEntries(AuditFilter(subject: "digits"))
+            #expect(entries.map(\.action) == [AuditAction.publish, "version.reject"])
+        }
+    }
+
+    @Test(arguments: CatalogStoreKind.allCases)
+    func yankingAndRestoring(_ kind: CatalogStoreKind) async throws {
+        try await kind.withStore { harness in
+            try await harness.publish("digits", "1.0.0", state: .pending)
+            _ = try await harness.store.recordReview(try Self.review("digits", "1.0.0", .approve))
+            let yanked = try await harness.store.changeState(try Self.change("digits", "1.0.0", to: .yanked, by: "carol", reason: "broken"))
+            #expect(yanked.state == .yanked)
+            #expect(yanked.yankReason == "broken")
+            #expect(yanked.review?.decision == .approve, "the review stays")
+            let restored = try await harness.store.changeState(try Self.change("digits", "1.0.0", to: .approved, by: "ada"))
+            #expect(restored.state == .approved)
+            #expect(restored.yankReason == nil)
+            let story = try await harness.store.auditEntries(AuditFilter(subject: "digits")).map {
+                "\($0.action) \($0.actor) \($0.fromState?.rawValue ?? "-")>\($0.toState?.rawValue ?? "-")"
+            }
+            #expect(story == [
+                "version.publish alice ->pending", "version.approve rita pending>approved", "version.yank carol approved>yanked",
+                "version.unyank ada yanked>approved",
+            ])
+        }
+    }
+
+    @Test(arguments: CatalogStoreKind.allCases)
+    func stateChangesOutsideTheWorkflowAreRefused(_ kind: CatalogStoreKind) async throws {
+        try await kind.withStore { harness in
+            try await harness.publish("digits", "1.0.0", state: .pending)
+            try await harness.publish("digits", "2.0.0", state: .pending)
+            _ = try await harness.store.recordReview(try Self.review("digits", "2.0.0", .reject, note: "no"))
+            let name = try Fixtures.name("digits")
+            let cases: [(String, ReviewState, ReviewState)] = [
+                ("1.0.0", .pending, .yanked), ("1.0.0", .pending, .approved), ("2.0.0", .rejected, .approved),
+                ("2.0.0", .rejected, .yanked),
+            ]
+            for (version, from, to) in cases {
+                await #expect(throws: CatalogError.invalidTransition(name, try Fixtures.version(version), from: from, to: to)) {
+                    try await harness.store.changeState(try Self.change("digits", version, to: to, by: "ada"))
+                }
+            }
+            await #expect(throws: CatalogError.versionNotFound(name, try Fixtures.version("3.0.0"))) {
+                try await harness.store.changeState(try Self.change("digits", "3.0.0", to: .yanked, by: "ada"))
+            }
+            #expect(try await harness.store.versions(of: name, visibility: .everything).map(\.state) == [.rejected, .pending])
+        }
+    }
+
+    @Test(arguments: CatalogStoreKind.allCases)
+    func theQueueIsOldestPublishedFirst(_ kind: CatalogStoreKind) async throws {
+        try await kind.withStore { harness in
+            try await harness.publish("b-model", "1.0.0", state: .pending, at: Fixtures.time.addingTimeInterval(10))
+            try await harness.publish("a-model", "2.0.0", state: .pending, at: Fixtures.time.addingTimeInterval(20))
+            try await harness.publish("c-model", "1.0.0", state: .pending, at: Fixtures.time)
+            try await harness.publish("d-model", "1.0.0", state: .approved)
+            let queue = try await harness.store.versions(in: .pending)
+            #expect(queue.map(\.name.description) == ["c-model", "b-model", "a-model"])
+            #expect(try await harness.store.versions(in: .approved).map(\.name.description) == ["d-model"])
+            #expect(try await harness.store.versions(in: .yanked).isEmpty)
+        }
+    }
+}

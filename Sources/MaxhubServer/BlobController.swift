@@ -4,7 +4,12 @@ import MaxhubStore
 import NIOCore
 
 /// Blob downloads and uploads: `HEAD`/`GET /blobs/{digest}`, the monolithic upload, and OCI-style resumable uploads.
-struct BlobController<Blobs: BlobStore> {
+///
+/// A blob is downloadable by those who may see a version whose archive it is (so an unreviewed package is not
+/// served to readers); reviewers and admins may download any blob, and curators may ask whether any blob exists
+/// (`HEAD`), which is how a client skips an upload the hub already has.
+struct BlobController<Catalog: CatalogStore, Blobs: BlobStore> {
+    let catalog: Catalog
     let blobs: Blobs
     let configuration: HubConfiguration
     let metrics: HubMetrics
@@ -22,9 +27,19 @@ struct BlobController<Blobs: BlobStore> {
 
     // MARK: Downloads
 
-    @Sendable func head(_ request: Request, context: HubRequestContext) async throws -> Response {
+    /// Throws 404 unless the caller may read this blob (`HEAD` asks only whether it exists).
+    private func requireAccess(to digest: Digest, context: HubRequestContext, existenceOnly: Bool) async throws {
         if !configuration.anonymousRead { _ = try context.require(.reader) }
+        let roles = context.identity?.roles ?? []
+        if roles.permit(.reviewer) || (existenceOnly && roles.permit(.curator)) { return }
+        guard try await catalog.archiveIsVisible(digest, visibility: VisibilityPolicy.exactVisibility(for: context.identity)) else {
+            throw HubError.notFound("no blob \(digest)")
+        }
+    }
+
+    @Sendable func head(_ request: Request, context: HubRequestContext) async throws -> Response {
         let digest = try context.digest()
+        try await requireAccess(to: digest, context: context, existenceOnly: true)
         guard let size = try await blobs.size(of: digest) else { throw HubError.notFound("no blob \(digest)") }
         var headers = Self.blobHeaders(digest)
         headers[.contentLength] = String(size)
@@ -33,8 +48,8 @@ struct BlobController<Blobs: BlobStore> {
     }
 
     @Sendable func download(_ request: Request, context: HubRequestContext) async throws -> Response {
-        if !configuration.anonymousRead { _ = try context.require(.reader) }
         let digest = try context.digest()
+        try await requireAccess(to: digest, context: context, existenceOnly: false)
         guard let size = try await blobs.size(of: digest) else { throw HubError.notFound("no blob \(digest)") }
         var headers = Self.blobHeaders(digest)
         if let tags = request.headers[.ifNoneMatch], Self.matches(tags, digest) {

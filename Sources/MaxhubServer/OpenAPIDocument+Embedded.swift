@@ -466,7 +466,10 @@ paths:
     head:
       operationId: headBlob
       summary: A blob's headers
-      description: The headers a `GET` of the whole blob would carry, without the body.
+      description: |
+        The headers a `GET` of the whole blob would carry, without the body. Curators, reviewers and admins may ask
+        about any blob (a client skips an upload the hub already has); others get a 404 unless they may see a version
+        whose archive it is.
       tags: [blobs]
       responses:
         "200":
@@ -497,7 +500,9 @@ paths:
       summary: Download a blob
       description: |
         The blob's bytes. A single-range `Range` request gets a 206; blobs never change, so they are
-        cacheable forever and their `ETag` is the quoted digest.
+        cacheable forever and their `ETag` is the quoted digest. A blob is served to those who may see a version whose
+        archive it is (an exact yanked version included), and to reviewers and admins; to anyone else it is a 404, so
+        an unreviewed package is not served to readers.
       tags: [blobs]
       parameters:
         - name: Range

@@ -115,6 +115,7 @@ enum CatalogSchema {
                 ALTER TABLE version ADD COLUMN yank_reason TEXT;
 
                 CREATE INDEX version_queue ON version (state, published_at);
+                CREATE INDEX version_archive ON version (archive_digest);
 
                 CREATE TABLE review (
                     version_id INTEGER PRIMARY KEY REFERENCES version(id),

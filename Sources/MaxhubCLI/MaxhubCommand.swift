@@ -17,6 +17,7 @@ public struct MaxhubCommand: AsyncParsableCommand {
             Resolve.self,
             DigestFiles.self,
             Serve.self,
+            Publish.self,
             Token.self,
             ReviewCommand.self,
             Yank.self,

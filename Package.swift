@@ -71,6 +71,7 @@ let package = Package(
             name: "MaxhubClient",
             dependencies: [
                 "MaxhubCore",
+                "MaxhubArchive",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "_NIOFileSystem", package: "swift-nio"),

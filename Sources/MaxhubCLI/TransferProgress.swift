@@ -10,18 +10,22 @@ final class TransferProgress: Sendable {
     }
 
     let label: String
-    let total: Int64
     let enabled: Bool
+    private let knownTotal: Int64
     private let start = ContinuousClock.now
     private let state = Mutex(State())
 
     init(label: String, total: Int64) {
         self.label = label
-        self.total = total
+        knownTotal = total
         enabled = isatty(STDERR_FILENO) == 1
     }
 
     func update(_ done: Int64) {
+        update(done, total: knownTotal)
+    }
+
+    func update(_ done: Int64, total: Int64) {
         guard enabled else { return }
         let now = ContinuousClock.now
         let draw = state.withLock { state -> Bool in

@@ -1,0 +1,98 @@
+import AsyncHTTPClient
+import Foundation
+import MaxhubCore
+import NIOCore
+import NIOHTTP1
+
+extension HubClient {
+    /// The version a range resolves to on the hub.
+    public func resolve(_ name: ModelName, range: String, includePrerelease: Bool) async throws -> Resolution {
+        try await send(
+            .GET, "/api/v1/models/\(Self.segment(name))/resolve?range=\(Self.escape(range))&pre=\(includePrerelease)",
+            as: Resolution.self)
+    }
+
+    /// Downloads a blob into `partial`, hashing as it writes. A `partial` file left by an interrupted download is
+    /// hashed and continued with a `Range` request (with `If-Range`, so a changed blob starts over); a hub that ignores
+    /// the range sends the whole blob and the file starts over. Returns the digest of the whole file and whether it resumed.
+    public func downloadBlob(
+        _ digest: Digest, size: Int64, to partial: String, progress: @escaping @Sendable (Int64) -> Void = { _ in }
+    ) async throws -> (digest: Digest, resumed: Bool) {
+        var hasher = DigestingHasher()
+        var offset: Int64 = 0
+        let existing = (try? FileManager.default.attributesOfItem(atPath: partial)[.size] as? Int64) ?? 0
+        if existing > 0 && existing < size {
+            hasher = try Self.hash(fileAt: partial)
+            offset = existing
+        }
+        var request = HTTPClientRequest(url: baseURL + "/api/v1/blobs/\(digest)")
+        if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
+        if offset > 0 {
+            request.headers.add(name: "Range", value: "bytes=\(offset)-")
+            request.headers.add(name: "If-Range", value: "\"\(digest)\"")
+        }
+        let response: HTTPClientResponse
+        do {
+            response = try await http.execute(request, timeout: .hours(24))
+        } catch {
+            throw HubClientError.unreachable(baseURL, "\(error)")
+        }
+        let resumed: Bool
+        switch response.status.code {
+        case 206:
+            guard response.headers.first(name: "Content-Range")?.hasPrefix("bytes \(offset)-") == true else {
+                throw HubClientError.unexpectedAnswer("a ranged download of \(digest) answered another range")
+            }
+            resumed = true
+        case 200:
+            hasher = DigestingHasher()
+            offset = 0
+            resumed = false
+        default:
+            let body = Data(buffer: try await response.body.collect(upTo: 1 << 20))
+            throw HubClientError.from(status: Int(response.status.code), body: body)
+        }
+        let descriptor = open(partial, O_WRONLY | O_CREAT | O_CLOEXEC | (offset == 0 ? O_TRUNC : O_APPEND), 0o644)
+        guard descriptor >= 0 else { throw DownloadError.cannotWrite(partial, errno) }
+        defer { close(descriptor) }
+        var written = offset
+        for try await buffer in response.body {
+            try buffer.withUnsafeReadableBytes { bytes in
+                hasher.update(bytes)
+                var done = 0
+                while done < bytes.count {
+                    let count = write(descriptor, bytes.baseAddress! + done, bytes.count - done)
+                    guard count > 0 else { throw DownloadError.cannotWrite(partial, errno) }
+                    done += count
+                }
+            }
+            written += Int64(buffer.readableBytes)
+            progress(written)
+        }
+        return (hasher.finalize(), resumed)
+    }
+
+    /// A hasher that has read the whole file, for continuing a download.
+    static func hash(fileAt path: String) throws -> DigestingHasher {
+        guard let handle = FileHandle(forReadingAtPath: path) else { throw DownloadError.cannotRead(path, errno) }
+        defer { try? handle.close() }
+        var hasher = DigestingHasher()
+        while let data = try handle.read(upToCount: 1 << 20), !data.isEmpty {
+            hasher.update(data: data)
+        }
+        return hasher
+    }
+}
+
+/// A local file a download could not use.
+public enum DownloadError: Error, CustomStringConvertible {
+    case cannotWrite(String, Int32)
+    case cannotRead(String, Int32)
+
+    public var description: String {
+        switch self {
+        case .cannotWrite(let path, let code): "cannot write \(path): \(String(cString: strerror(code)))"
+        case .cannotRead(let path, let code): "cannot read \(path): \(String(cString: strerror(code)))"
+        }
+    }
+}

@@ -1,0 +1,79 @@
+import Foundation
+import MaxhubCore
+
+/// The client's cache: verified archives by digest, extracted packages by name and version, and the digest first seen
+/// for each `name@version` (trust on first use).
+///
+/// Layout: `blobs/sha256/ab/<hex>`, `packages/<name>/<version>/`, `tmp/` (`<hex>.partial` while downloading, and
+/// extraction folders), `trust.json`. A package folder appears only by rename, once every file has been checked.
+public struct PackageCache: Sendable {
+    public let root: String
+
+    public init(root: String) {
+        self.root = root
+    }
+
+    /// `MAXHUB_CACHE`, else `~/.cache/maxhub`.
+    public static func defaultRoot(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        if let root = environment["MAXHUB_CACHE"], !root.isEmpty { return root }
+        let base = environment["XDG_CACHE_HOME"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? (NSHomeDirectory() as NSString).appendingPathComponent(".cache")
+        return (base as NSString).appendingPathComponent("maxhub")
+    }
+
+    public func blobPath(_ digest: Digest) -> String {
+        "\(root)/blobs/sha256/\(digest.hex.prefix(2))/\(digest.hex)"
+    }
+
+    public func packagePath(_ name: ModelName, _ version: Version) -> String {
+        "\(root)/packages/\(name.fileSystemName)/\(version)"
+    }
+
+    var temporaryFolder: String { "\(root)/tmp" }
+
+    /// Where a download of `digest` grows until it is checked.
+    public func partialPath(_ digest: Digest) -> String { "\(temporaryFolder)/\(digest.hex).partial" }
+    var trustFile: String { "\(root)/trust.json" }
+
+    /// The cached versions of a model (folders that made it into `packages/`).
+    public func cachedVersions(of name: ModelName) -> [Version] {
+        let folder = "\(root)/packages/\(name.fileSystemName)"
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+        return names.compactMap { try? Version(parsing: $0) }
+    }
+
+    /// Every cached package, by name then version.
+    public func cachedPackages() -> [(name: ModelName, version: Version, path: String)] {
+        let folder = "\(root)/packages"
+        let models = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+        var result: [(ModelName, Version, String)] = []
+        for model in models.sorted() {
+            let text = model.replacingOccurrences(of: "--", with: "/")
+            guard let name = try? ModelName(parsing: text) else { continue }
+            for version in cachedVersions(of: name).sorted() { result.append((name, version, packagePath(name, version))) }
+        }
+        return result
+    }
+
+    // MARK: Trust on first use
+
+    /// The digest first seen for `name@version`, if any.
+    public func trustedDigest(_ name: ModelName, _ version: Version) -> Digest? {
+        loadTrust()["\(name)@\(version.withoutBuild)"].flatMap { try? Digest(parsing: $0) }
+    }
+
+    /// Remembers the digest of `name@version`, replacing what was remembered.
+    public func trust(_ digest: Digest, for name: ModelName, _ version: Version) throws {
+        var entries = loadTrust()
+        entries["\(name)@\(version.withoutBuild)"] = digest.description
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        try encoder.encode(entries).write(to: URL(fileURLWithPath: trustFile), options: .atomic)
+    }
+
+    private func loadTrust() -> [String: String] {
+        guard let data = FileManager.default.contents(atPath: trustFile) else { return [:] }
+        return (try? JSONDecoder().decode([String: String].self, from: data)) ?? [:]
+    }
+}

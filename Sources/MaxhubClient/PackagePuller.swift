@@ -1,0 +1,142 @@
+import Foundation
+import MaxhubArchive
+import MaxhubCore
+
+/// Pull: resolve, download while hashing (resuming a partial download), check the archive's digest, extract safely into
+/// a temporary folder, check every file against the manifest, and only then rename the folder into the cache.
+public struct PackagePuller: Sendable {
+    public var client: HubClient
+    public var cache: PackageCache
+    /// Resolve and serve from the cache alone.
+    public var offline: Bool
+    /// Accept a digest other than the one first seen for a version, and remember the new one.
+    public var acceptNewDigest: Bool
+
+    public init(client: HubClient, cache: PackageCache, offline: Bool = false, acceptNewDigest: Bool = false) {
+        self.client = client
+        self.cache = cache
+        self.offline = offline
+        self.acceptNewDigest = acceptNewDigest
+    }
+
+    public struct Result: Sendable, Encodable {
+        public var name: ModelName
+        public var version: Version
+        public var digest: Digest?
+        public var path: String
+        /// Whether the archive came over the network (false when the package or its archive was cached).
+        public var downloaded: Bool
+        /// Whether the download continued a partial one with a ranged request.
+        public var resumed: Bool
+    }
+
+    public func pull(_ name: ModelName, range: VersionRange, includePrerelease: Bool, progress: @escaping @Sendable (Int64, Int64) -> Void = { _, _ in })
+        async throws -> Result
+    {
+        if offline {
+            guard let version = range.highestSatisfying(cache.cachedVersions(of: name), includePrerelease: includePrerelease) else {
+                throw PullError.notCached(name, range.description)
+            }
+            return Result(
+                name: name, version: version, digest: cache.trustedDigest(name, version), path: cache.packagePath(name, version),
+                downloaded: false, resumed: false)
+        }
+        let resolution = try await client.resolve(name, range: range.text, includePrerelease: includePrerelease)
+        let version = resolution.version
+        let digest = resolution.archive.digest
+        if let trusted = cache.trustedDigest(name, version), trusted != digest, !acceptNewDigest {
+            throw PullError.trustMismatch(name, version, trusted: trusted, served: digest)
+        }
+        let packagePath = cache.packagePath(name, version)
+        if FileManager.default.fileExists(atPath: packagePath) {
+            return Result(name: name, version: version, digest: digest, path: packagePath, downloaded: false, resumed: false)
+        }
+
+        let blob = cache.blobPath(digest)
+        try FileManager.default.createDirectory(atPath: cache.temporaryFolder, withIntermediateDirectories: true)
+        var downloaded = false
+        var resumed = false
+        if !FileManager.default.fileExists(atPath: blob) {
+            let partial = cache.partialPath(digest)
+            let size = resolution.archive.size
+            let result = try await client.downloadBlob(digest, size: size, to: partial) { progress($0, size) }
+            guard result.digest == digest else {
+                try? FileManager.default.removeItem(atPath: partial)
+                throw PullError.archiveMismatch(name, version, expected: digest, actual: result.digest)
+            }
+            try FileManager.default.createDirectory(atPath: (blob as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try FileManager.default.moveItem(atPath: partial, toPath: blob)
+            downloaded = true
+            resumed = result.resumed
+        }
+
+        let staging = "\(cache.temporaryFolder)/\(name.fileSystemName)-\(version)-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: staging) }
+        let entries: [InspectedEntry]
+        do {
+            entries = try SafeExtractor().extract(archiveAt: blob, into: staging)
+        } catch {
+            try? FileManager.default.removeItem(atPath: blob)
+            throw PullError.unsafeArchive(name, version, error.description)
+        }
+        let manifest: Manifest
+        do {
+            manifest = try Manifest(contentsOfPackage: URL(fileURLWithPath: staging))
+        } catch {
+            try? FileManager.default.removeItem(atPath: blob)
+            throw PullError.badManifest(name, version, "\(error)")
+        }
+        let mismatches = PackageVerifier.verify(entries: entries, against: manifest)
+        guard mismatches.isEmpty, manifest.name == name, manifest.version == version else {
+            try? FileManager.default.removeItem(atPath: blob)
+            let problems = mismatches.isEmpty ? ["the archive holds \(manifest.reference)"] : mismatches.map(\.description)
+            throw PullError.fileMismatch(name, version, problems)
+        }
+        try FileManager.default.createDirectory(
+            atPath: (packagePath as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try FileManager.default.moveItem(atPath: staging, toPath: packagePath)
+        try cache.trust(digest, for: name, version)
+        return Result(name: name, version: version, digest: digest, path: packagePath, downloaded: downloaded, resumed: resumed)
+    }
+
+    /// Re-hashes a cached package's files against its manifest; the problems found, empty when it is intact.
+    public func verifyCached(_ name: ModelName, _ version: Version) throws -> [String] {
+        let path = cache.packagePath(name, version)
+        guard FileManager.default.fileExists(atPath: path) else { throw PullError.notCached(name, version.description) }
+        let manifest = try Manifest(contentsOfPackage: URL(fileURLWithPath: path))
+        return try PackageVerifier.verify(folder: URL(fileURLWithPath: path), against: manifest).map(\.description)
+    }
+}
+
+/// Why a pull or a verification failed.
+public enum PullError: Error, CustomStringConvertible {
+    case notCached(ModelName, String)
+    case trustMismatch(ModelName, Version, trusted: Digest, served: Digest)
+    case archiveMismatch(ModelName, Version, expected: Digest, actual: Digest)
+    case unsafeArchive(ModelName, Version, String)
+    case badManifest(ModelName, Version, String)
+    case fileMismatch(ModelName, Version, [String])
+
+    /// Whether this is a failed check (exit 4) rather than something missing (exit 3).
+    public var isVerificationFailure: Bool {
+        if case .notCached = self { return false }
+        return true
+    }
+
+    public var description: String {
+        switch self {
+        case .notCached(let name, let range):
+            "no cached version of \(name) satisfies \"\(range)\" (offline)"
+        case .trustMismatch(let name, let version, let trusted, let served):
+            "\(name)@\(version) was \(trusted) when first pulled; the hub now serves \(served). Refusing it; pass --trust-new to accept the new digest"
+        case .archiveMismatch(let name, let version, let expected, let actual):
+            "checksum mismatch for the archive of \(name)@\(version): expected \(expected), got \(actual)"
+        case .unsafeArchive(let name, let version, let reason):
+            "the archive of \(name)@\(version) was refused: \(reason)"
+        case .badManifest(let name, let version, let reason):
+            "the archive of \(name)@\(version) has no valid maxhub.yaml: \(reason)"
+        case .fileMismatch(let name, let version, let problems):
+            "\(name)@\(version) does not match its manifest: " + problems.joined(separator: "; ")
+        }
+    }
+}

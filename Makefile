@@ -14,7 +14,7 @@ SYSTEM_PACKAGES := libarchive-dev libsqlite3-dev libssl-dev libcurl4-openssl-dev
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 MAXHUB := .build/debug/maxhub
 
-.PHONY: all run test build deps bench-deps venv schema spdx bench bench-hash bench-pack bench-hub clean help
+.PHONY: all run test build deps bench-deps venv schema spdx bench bench-hash bench-pack bench-hub bench-pull clean help
 
 all: build
 
@@ -66,7 +66,7 @@ test: deps venv schema
 run: build
 	$(MAXHUB) serve --data "$(CURDIR)/.maxhub-data" --host 127.0.0.1 --port 8080
 
-bench: bench-hash bench-pack bench-hub
+bench: bench-hash bench-pack bench-hub bench-pull
 
 ## What the hub benchmarks compare against: nginx and wrk.
 bench-deps:
@@ -84,6 +84,10 @@ bench-hub: deps bench-deps venv
 	$(SWIFT) build -c release --product maxhub
 	bench/hub-transfer.sh
 	MAXHUB_PYTHON="$(CURDIR)/$(VENV)/bin/python" bench/hub-catalog.sh
+
+bench-pull: deps bench-deps
+	$(SWIFT) build -c release --product maxhub
+	bench/pull.sh
 
 clean:
 	rm -rf .build $(VENV)

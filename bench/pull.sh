@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# `maxhub pull` of a SIZE_MIB package (default 1 GiB of incompressible weights) into an empty cache — download, digest
+# check, safe extraction, per-file check — against curl fetching the same archive from nginx followed by
+# `openssl dgst -sha256`, in one run. Also reports the client's peak resident memory (target: under 100 MiB).
+source "$(dirname "$0")/common.sh"
+source "$(dirname "$0")/hub-common.sh"
+SIZE_MIB=${SIZE_MIB:-1024}
+
+mkdir -p "$WORK/package"
+cat > "$WORK/package/maxhub.yaml" <<YAML
+name: bench-model
+version: 1.0.0
+task: other
+description: A large package for the pull benchmark.
+license: {code: MIT, weights: MIT, data: CC0-1.0}
+inputs: [{name: x, type: tensor}]
+outputs: [{name: y, type: tensor}]
+serving: {api: max, port: 5000, command: [python3, serve.py]}
+YAML
+random_file "$WORK/package/model.bin" "$SIZE_MIB"
+
+start_hub "$WORK/hub"
+REVIEWER=$("$MAXHUB" token create --user reviewer --role reviewer --url "$HUB_URL" --token "$ADMIN_TOKEN")
+"$MAXHUB" publish "$WORK/package" --url "$HUB_URL" --token "$ADMIN_TOKEN" > "$WORK/published"
+DIGEST=$(sed -n 2p "$WORK/published")
+"$MAXHUB" review approve bench-model@1.0.0 --url "$HUB_URL" --token "$REVIEWER" > /dev/null
+BLOB="$WORK/hub/blobs/sha256/${DIGEST:7:2}/${DIGEST:7}"
+BYTES=$(stat -c %s "$BLOB")
+rm -f "$WORK/package/model.bin"
+cat "$BLOB" > /dev/null
+
+t_pull=$(seconds "maxhub pull (empty cache)" /usr/bin/time -v -o "$WORK/time.txt" \
+    "$MAXHUB" pull bench-model@1.0.0 --cache "$WORK/cache" --url "$HUB_URL")
+peak=$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$WORK/time.txt")
+[ -f "$WORK/cache/packages/bench-model/1.0.0/model.bin" ] || { echo "pull left no package" >&2; exit 1; }
+rm -rf "$WORK/cache"
+stop_hub
+
+NGINX_PORT=$(free_port)
+mkdir -p "$WORK/nginx/tmp"
+cat > "$WORK/nginx/nginx.conf" <<CONF
+$([ "$(id -u)" = 0 ] && echo "user root;")
+worker_processes 1;
+daemon off;
+pid $WORK/nginx/nginx.pid;
+error_log $WORK/nginx/error.log;
+events { worker_connections 64; }
+http {
+    access_log off;
+    client_body_temp_path $WORK/nginx/tmp;
+    proxy_temp_path $WORK/nginx/tmp;
+    fastcgi_temp_path $WORK/nginx/tmp;
+    uwsgi_temp_path $WORK/nginx/tmp;
+    scgi_temp_path $WORK/nginx/tmp;
+    sendfile on;
+    server { listen 127.0.0.1:$NGINX_PORT; root $(dirname "$BLOB"); }
+}
+CONF
+nginx -c "$WORK/nginx/nginx.conf" -p "$WORK/nginx" &
+NGINX_PID=$!
+trap 'kill $NGINX_PID 2>/dev/null || true; rm -rf "$WORK"' EXIT
+for _ in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$NGINX_PORT/" && break; sleep 0.05; done
+t_base=$(seconds "curl from nginx + openssl dgst" bash -c \
+    "curl -sf -o '$WORK/fetched' 'http://127.0.0.1:$NGINX_PORT/${DIGEST:7}' && openssl dgst -sha256 '$WORK/fetched'")
+kill $NGINX_PID
+
+echo
+echo "pull of $SIZE_MIB MiB ($BYTES bytes archived): maxhub $t_pull s, curl + openssl $t_base s; ratio $(echo "scale=2; $t_pull / $t_base" | bc -l) (target 1.3)"
+echo "client peak resident memory: $((peak / 1024)) MiB (target under 100 MiB)"

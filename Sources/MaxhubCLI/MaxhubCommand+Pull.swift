@@ -87,10 +87,9 @@ extension MaxhubCommand {
         var reference: VersionReference
 
         func run() async throws {
-            let puller = PackagePuller(client: HubClient(baseURL: "", token: nil), cache: cacheOptions.packageCache)
             let problems: [String]
             do {
-                problems = try puller.verifyCached(reference.name, reference.version)
+                problems = try cacheOptions.packageCache.verifyPackage(reference.name, reference.version)
             } catch let error as PullError {
                 throw CLIFailure(error.description, code: .notFound)
             }

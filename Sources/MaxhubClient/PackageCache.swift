@@ -1,4 +1,5 @@
 import Foundation
+import MaxhubArchive
 import MaxhubCore
 
 /// The client's cache: verified archives by digest, extracted packages by name and version, and the digest first seen
@@ -53,6 +54,14 @@ public struct PackageCache: Sendable {
             for version in cachedVersions(of: name).sorted() { result.append((name, version, packagePath(name, version))) }
         }
         return result
+    }
+
+    /// Re-hashes a cached package's files against its manifest; the problems found, empty when it is intact.
+    public func verifyPackage(_ name: ModelName, _ version: Version) throws -> [String] {
+        let path = packagePath(name, version)
+        guard FileManager.default.fileExists(atPath: path) else { throw PullError.notCached(name, version.description) }
+        let manifest = try Manifest(contentsOfPackage: URL(fileURLWithPath: path))
+        return try PackageVerifier.verify(folder: URL(fileURLWithPath: path), against: manifest).map(\.description)
     }
 
     // MARK: Trust on first use

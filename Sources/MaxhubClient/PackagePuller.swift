@@ -98,14 +98,6 @@ public struct PackagePuller: Sendable {
         try cache.trust(digest, for: name, version)
         return Result(name: name, version: version, digest: digest, path: packagePath, downloaded: downloaded, resumed: resumed)
     }
-
-    /// Re-hashes a cached package's files against its manifest; the problems found, empty when it is intact.
-    public func verifyCached(_ name: ModelName, _ version: Version) throws -> [String] {
-        let path = cache.packagePath(name, version)
-        guard FileManager.default.fileExists(atPath: path) else { throw PullError.notCached(name, version.description) }
-        let manifest = try Manifest(contentsOfPackage: URL(fileURLWithPath: path))
-        return try PackageVerifier.verify(folder: URL(fileURLWithPath: path), against: manifest).map(\.description)
-    }
 }
 
 /// Why a pull or a verification failed.

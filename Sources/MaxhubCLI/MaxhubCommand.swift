@@ -19,6 +19,8 @@ public struct MaxhubCommand: AsyncParsableCommand {
             Serve.self,
             Publish.self,
             Pull.self,
+            Search.self,
+            Info.self,
             Verify.self,
             List.self,
             Remove.self,

@@ -61,6 +61,23 @@ public struct HubClient: Sendable {
 
     // MARK: Catalog and review
 
+    /// One page of a catalog search.
+    public func searchModels(
+        text: String?, task: String? = nil, framework: String? = nil, license: String? = nil, page: Int = 1, perPage: Int = 20
+    ) async throws -> ModelPage {
+        var query = ["page=\(page)", "per_page=\(perPage)"]
+        if let text { query.append("q=\(Self.escape(text))") }
+        if let task { query.append("task=\(Self.escape(task))") }
+        if let framework { query.append("framework=\(Self.escape(framework))") }
+        if let license { query.append("license=\(Self.escape(license))") }
+        return try await send(.GET, "/api/v1/models?" + query.joined(separator: "&"), as: ModelPage.self)
+    }
+
+    /// A model and the versions the caller may see.
+    public func model(_ name: ModelName) async throws -> ModelDetail {
+        try await send(.GET, "/api/v1/models/\(Self.segment(name))", as: ModelDetail.self)
+    }
+
     /// One version, as the caller may see it.
     public func version(_ version: Version, of name: ModelName) async throws -> VersionDetail {
         try await send(.GET, "/api/v1/models/\(Self.segment(name))/versions/\(Self.escape(version.description))", as: VersionDetail.self)

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Request rate of the catalog API with MODELS models published (default 1,000): wrk, 32 connections, against
+# Request rate of the catalog API with MODELS models published and approved (default 1,000): wrk, 32 connections, against
 # `GET /api/v1/models` (first page), a full-text search and a filter, and against nginx serving the first page's
 # JSON as a static file, in one run.
 source "$(dirname "$0")/common.sh"
@@ -10,7 +10,8 @@ PYTHON=${MAXHUB_PYTHON:-$ROOT/.venv/bin/python}
 
 start_hub "$WORK/hub"
 start=$(date +%s.%N)
-"$PYTHON" "$ROOT/bench/seed_catalog.py" "$MAXHUB" "$HUB_URL" "$ADMIN_TOKEN" "$MODELS" "$WORK/packages"
+REVIEWER=$("$MAXHUB" token create --user reviewer --role reviewer --url "$HUB_URL" --token "$ADMIN_TOKEN")
+"$PYTHON" "$ROOT/bench/seed_catalog.py" "$MAXHUB" "$HUB_URL" "$ADMIN_TOKEN" "$REVIEWER" "$MODELS" "$WORK/packages"
 printf 'seeded %s models in %.1f s\n' "$MODELS" "$(echo "$(date +%s.%N) - $start" | bc -l)" >&2
 total=$(curl -sf "$HUB_URL/api/v1/models?per_page=1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["total"])')
 [ "$total" = "$MODELS" ] || { echo "the catalog holds $total models, not $MODELS" >&2; exit 1; }
@@ -26,32 +27,11 @@ peak=$(peak_rss_kib "$HUB_PID")
 curl -sf "$HUB_URL/api/v1/models" > "$WORK/page.json"
 stop_hub
 
-NGINX_PORT=$(free_port)
-mkdir -p "$WORK/nginx/root" "$WORK/nginx/tmp"
+mkdir -p "$WORK/nginx/root"
 cp "$WORK/page.json" "$WORK/nginx/root/models.json"
-cat > "$WORK/nginx/nginx.conf" <<CONF
-$([ "$(id -u)" = 0 ] && echo "user root;")
-worker_processes 1;
-daemon off;
-pid $WORK/nginx/nginx.pid;
-error_log $WORK/nginx/error.log;
-events { worker_connections 256; }
-http {
-    access_log off;
-    client_body_temp_path $WORK/nginx/tmp;
-    proxy_temp_path $WORK/nginx/tmp;
-    fastcgi_temp_path $WORK/nginx/tmp;
-    uwsgi_temp_path $WORK/nginx/tmp;
-    scgi_temp_path $WORK/nginx/tmp;
-    server { listen 127.0.0.1:$NGINX_PORT; root $WORK/nginx/root; }
-}
-CONF
-nginx -c "$WORK/nginx/nginx.conf" -p "$WORK/nginx" &
-NGINX_PID=$!
-trap 'kill $NGINX_PID 2>/dev/null || true; rm -rf "$WORK"' EXIT
-for _ in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$NGINX_PORT/" && break; sleep 0.05; done
-static=$(wrk_rate "http://127.0.0.1:$NGINX_PORT/models.json")
-kill $NGINX_PID
+start_nginx "$WORK/nginx/root"
+static=$(wrk_rate "$NGINX_URL/models.json")
+stop_nginx
 
 echo
 echo "wrk -t2 -c32 -d$DURATION, $MODELS models, page of 20 ($(stat -c %s "$WORK/page.json") bytes of JSON):"

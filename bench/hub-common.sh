@@ -25,3 +25,40 @@ stop_hub() {
 
 # peak_rss_kib PID: the process's peak resident set (VmHWM) in KiB.
 peak_rss_kib() { awk '/^VmHWM:/ { print $2 }' "/proc/$1/status"; }
+
+# start_nginx ROOT [EXTRA_SERVER_DIRECTIVES]: nginx on a free loopback port serving ROOT (sendfile, no access log);
+# sets NGINX_PID and NGINX_URL and stops it on exit.
+start_nginx() {
+    local root=$1 extra=${2:-}
+    local port
+    port=$(free_port)
+    mkdir -p "$WORK/nginx/tmp"
+    cat > "$WORK/nginx/nginx.conf" <<CONF
+$([ "$(id -u)" = 0 ] && echo "user root;")
+worker_processes 1;
+daemon off;
+pid $WORK/nginx/nginx.pid;
+error_log $WORK/nginx/error.log;
+events { worker_connections 256; }
+http {
+    access_log off;
+    client_body_temp_path $WORK/nginx/tmp;
+    proxy_temp_path $WORK/nginx/tmp;
+    fastcgi_temp_path $WORK/nginx/tmp;
+    uwsgi_temp_path $WORK/nginx/tmp;
+    scgi_temp_path $WORK/nginx/tmp;
+    sendfile on;
+    server { listen 127.0.0.1:$port; root $root; $extra }
+}
+CONF
+    nginx -c "$WORK/nginx/nginx.conf" -p "$WORK/nginx" &
+    NGINX_PID=$!
+    NGINX_URL=http://127.0.0.1:$port
+    trap 'stop_nginx; rm -rf "$WORK"' EXIT
+    for _ in $(seq 1 100); do curl -s -o /dev/null "$NGINX_URL/" && break; sleep 0.05; done
+}
+
+stop_nginx() {
+    [ -n "${NGINX_PID:-}" ] && kill "$NGINX_PID" 2>/dev/null && wait "$NGINX_PID" 2>/dev/null || true
+    NGINX_PID=
+}

@@ -24,39 +24,12 @@ peak=$(peak_rss_kib "$HUB_PID")
 stop_hub
 
 # The same transfers against nginx on loopback.
-NGINX_PORT=$(free_port)
-mkdir -p "$WORK/nginx/root" "$WORK/nginx/tmp"
+mkdir -p "$WORK/nginx/root"
 cp "$WORK/blob" "$WORK/nginx/root/blob"
-cat > "$WORK/nginx/nginx.conf" <<CONF
-$([ "$(id -u)" = 0 ] && echo "user root;")
-worker_processes 1;
-daemon off;
-pid $WORK/nginx/nginx.pid;
-error_log $WORK/nginx/error.log;
-events { worker_connections 64; }
-http {
-    access_log off;
-    client_body_temp_path $WORK/nginx/tmp;
-    proxy_temp_path $WORK/nginx/tmp;
-    fastcgi_temp_path $WORK/nginx/tmp;
-    uwsgi_temp_path $WORK/nginx/tmp;
-    scgi_temp_path $WORK/nginx/tmp;
-    sendfile on;
-    server {
-        listen 127.0.0.1:$NGINX_PORT;
-        root $WORK/nginx/root;
-        client_max_body_size 0;
-        location /upload/ { dav_methods PUT; create_full_put_path on; }
-    }
-}
-CONF
-nginx -c "$WORK/nginx/nginx.conf" -p "$WORK/nginx" &
-NGINX_PID=$!
-trap 'kill $NGINX_PID 2>/dev/null || true; rm -rf "$WORK"' EXIT
-for _ in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$NGINX_PORT/" && break; sleep 0.05; done
-n_up=$(seconds "nginx PUT (curl)" curl -sf -o /dev/null -T "$WORK/blob" "http://127.0.0.1:$NGINX_PORT/upload/blob")
-n_down=$(seconds "nginx GET (curl)" curl -sf -o "$WORK/downloaded" "http://127.0.0.1:$NGINX_PORT/blob")
-kill $NGINX_PID
+start_nginx "$WORK/nginx/root" "client_max_body_size 0; location /upload/ { dav_methods PUT; create_full_put_path on; }"
+n_up=$(seconds "nginx PUT (curl)" curl -sf -o /dev/null -T "$WORK/blob" "$NGINX_URL/upload/blob")
+n_down=$(seconds "nginx GET (curl)" curl -sf -o "$WORK/downloaded" "$NGINX_URL/blob")
+stop_nginx
 
 echo
 echo "upload   $SIZE_MIB MiB: maxhub $(rate "$BYTES" "$t_up") MB/s (hash + fsync), nginx PUT $(rate "$BYTES" "$n_up") MB/s; ratio $(echo "scale=2; $t_up / $n_up" | bc -l)"

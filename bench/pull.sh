@@ -36,33 +36,10 @@ peak=$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$WORK/time.txt")
 rm -rf "$WORK/cache"
 stop_hub
 
-NGINX_PORT=$(free_port)
-mkdir -p "$WORK/nginx/tmp"
-cat > "$WORK/nginx/nginx.conf" <<CONF
-$([ "$(id -u)" = 0 ] && echo "user root;")
-worker_processes 1;
-daemon off;
-pid $WORK/nginx/nginx.pid;
-error_log $WORK/nginx/error.log;
-events { worker_connections 64; }
-http {
-    access_log off;
-    client_body_temp_path $WORK/nginx/tmp;
-    proxy_temp_path $WORK/nginx/tmp;
-    fastcgi_temp_path $WORK/nginx/tmp;
-    uwsgi_temp_path $WORK/nginx/tmp;
-    scgi_temp_path $WORK/nginx/tmp;
-    sendfile on;
-    server { listen 127.0.0.1:$NGINX_PORT; root $(dirname "$BLOB"); }
-}
-CONF
-nginx -c "$WORK/nginx/nginx.conf" -p "$WORK/nginx" &
-NGINX_PID=$!
-trap 'kill $NGINX_PID 2>/dev/null || true; rm -rf "$WORK"' EXIT
-for _ in $(seq 1 100); do curl -s -o /dev/null "http://127.0.0.1:$NGINX_PORT/" && break; sleep 0.05; done
+start_nginx "$(dirname "$BLOB")"
 t_base=$(seconds "curl from nginx + openssl dgst" bash -c \
-    "curl -sf -o '$WORK/fetched' 'http://127.0.0.1:$NGINX_PORT/${DIGEST:7}' && openssl dgst -sha256 '$WORK/fetched'")
-kill $NGINX_PID
+    "curl -sf -o '$WORK/fetched' '$NGINX_URL/${DIGEST:7}' && openssl dgst -sha256 '$WORK/fetched'")
+stop_nginx
 
 echo
 echo "pull of $SIZE_MIB MiB ($BYTES bytes archived): maxhub $t_pull s, curl + openssl $t_base s; ratio $(echo "scale=2; $t_pull / $t_base" | bc -l) (target 1.3)"

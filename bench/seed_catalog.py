@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
-"""Publishes COUNT small but real packages to a hub: each folder is packed by `maxhub pack`, its archive uploaded and
-its manifest published, exactly as a curator's client would. Tasks, licenses and frameworks vary so filters and
-search have something to choose from.
+"""Publishes COUNT small but real packages to a hub and approves them: each folder is packed by `maxhub pack`, its
+archive uploaded and its manifest published with TOKEN, exactly as a curator's client would, then approved with
+REVIEWER_TOKEN (another user: a reviewer may not review what they published). Tasks, licenses and frameworks vary so
+filters and search have something to choose from.
 
-usage: seed_catalog.py MAXHUB_BINARY HUB_URL TOKEN COUNT WORK_FOLDER
+usage: seed_catalog.py MAXHUB_BINARY HUB_URL TOKEN REVIEWER_TOKEN COUNT WORK_FOLDER
 """
 import json
 import os
@@ -30,7 +31,7 @@ def request(method, url, token, body=None, content_type=None):
 
 
 def main():
-    maxhub, url, token, count, work = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5]
+    maxhub, url, token, reviewer, count, work = sys.argv[1:4] + [sys.argv[4], int(sys.argv[5]), sys.argv[6]]
     for i in range(count):
         name = f"model-{i:04d}"
         folder = os.path.join(work, name)
@@ -60,9 +61,10 @@ def main():
             request("POST", f"{url}/api/v1/blobs/uploads?digest={packed['digest']}", token, f.read(),
                     "application/octet-stream")
         body = json.dumps({"manifest": manifest, "archive": {"digest": packed["digest"], "size": packed["size"]}})
-        request("PUT", f"{url}/api/v1/models/{name}/versions/{manifest['version']}", token, body.encode(),
-                "application/json")
-    print(f"published {count} models", file=sys.stderr)
+        version_url = f"{url}/api/v1/models/{name}/versions/{manifest['version']}"
+        request("PUT", version_url, token, body.encode(), "application/json")
+        request("POST", version_url + "/review", reviewer, b'{"decision": "approve"}', "application/json")
+    print(f"published and approved {count} models", file=sys.stderr)
 
 
 if __name__ == "__main__":

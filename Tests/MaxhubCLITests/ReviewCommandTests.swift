@@ -1,37 +1,14 @@
 import Foundation
-import MaxhubArchive
 import MaxhubCore
 import Testing
 
 @Suite("maxhub review, yank, audit and token, against a running hub")
 struct ReviewCommandTests {
-    /// Packs a small package and publishes it with curl, as a curator's client would.
+    /// Publishes a small package with `maxhub publish`, as a curator would.
     static func publish(version: String, token: String, hub: RunningHub, harness: CLIHarness) throws {
-        let folder = harness.url("package-\(version)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        try """
-            name: digits-classifier
-            version: \(version)
-            task: image-classification
-            description: Handwritten digit classifier (8x8 grayscale).
-            license: {code: Apache-2.0, weights: Apache-2.0, data: CC-BY-4.0}
-            inputs: [{name: x, type: tensor}]
-            outputs: [{name: y, type: tensor}]
-            serving: {api: max, port: 5000, command: [python3, serve.py]}
-            """.write(to: folder.appendingPathComponent("maxhub.yaml"), atomically: true, encoding: .utf8)
-        try "weights \(version)".write(to: folder.appendingPathComponent("model.onnx"), atomically: true, encoding: .utf8)
-        let archive = harness.url("digits-\(version).tar.zst").path
-        let packed = try PackageBuilder(folder: folder).pack(to: archive)
-        let auth = ["-H", "Authorization: Bearer \(token)"]
-        #expect(try Curl.run(["-X", "POST", "-T", archive] + auth + [hub.url + "/api/v1/blobs/uploads?digest=\(packed.digest)"]).status == 201)
-        let body = PublishRequest(
-            manifest: try JSONValue(json: packed.manifest.canonicalJSON()), archive: ArchiveReference(digest: packed.digest, size: packed.size))
-        let bodyFile = harness.url("publish-\(version).json").path
-        try HubJSON.encoder().encode(body).write(to: URL(fileURLWithPath: bodyFile))
-        let published = try Curl.run(
-            ["-X", "PUT", "-H", "Content-Type: application/json", "--data-binary", "@\(bodyFile)"] + auth
-                + [hub.url + "/api/v1/models/digits-classifier/versions/\(version)"])
-        #expect(published.status == 201, "\(published.body)")
+        let folder = try PublishCommandTests.writePackage(version: version, weights: "weights \(version)", in: harness)
+        let published = try harness.run("publish", folder, "--url", hub.url, "--token", token)
+        #expect(published.status == 0, "\(published.stderr)")
     }
 
     @Test func aReviewFromQueueToAuditTrail() throws {

@@ -11,9 +11,10 @@ final class ArchiveReadSession {
     /// The file's bytes as libarchive pulls them, hashed on the way.
     private let source: HashingArchiveSource
 
-    init(archivePath: String) throws(ArchiveError) {
+    /// `hashes: false` when the archive's digest is known from elsewhere; `following` reads a file still being written.
+    init(archivePath: String, hashes: Bool = true, following growth: GrowingFile? = nil) throws(ArchiveError) {
         self.archivePath = archivePath
-        let source = try HashingArchiveSource(path: archivePath)
+        let source = try HashingArchiveSource(path: archivePath, hashes: hashes, following: growth)
         self.source = source
         guard let archive = archive_read_new() else {
             throw .unreadableArchive(archive: archivePath, message: "libarchive could not allocate a reader")
@@ -34,7 +35,7 @@ final class ArchiveReadSession {
             }, nil)
         }
         guard status == ARCHIVE_OK else {
-            let message = Self.message(archive)
+            let message = source.failureMessage ?? Self.message(archive)
             archive_read_free(archive)
             throw .unreadableArchive(archive: archivePath, message: message)
         }
@@ -58,7 +59,7 @@ final class ArchiveReadSession {
             let status = archive_read_next_header(archive, &entry)
             if status == ARCHIVE_EOF { return nil }
             guard status == ARCHIVE_OK, let entry else {
-                let message = Self.message(archive)
+                let message = source.failureMessage ?? Self.message(archive)
                 if status == ARCHIVE_WARN, let entry {
                     throw .unreadableEntry(entry: ArchiveEntryHeader(entry).rawPath, archive: archivePath, message: message)
                 }
@@ -83,7 +84,7 @@ final class ArchiveReadSession {
             let status = archive_read_data_block(archive, &block, &count, &offset)
             if status == ARCHIVE_EOF { return position }
             guard status == ARCHIVE_OK else {
-                throw .unreadableEntry(entry: name, archive: archivePath, message: Self.message(archive))
+                throw .unreadableEntry(entry: name, archive: archivePath, message: source.failureMessage ?? Self.message(archive))
             }
             // Sparse entries are refused before their data is read, so blocks are contiguous.
             guard offset == position else {

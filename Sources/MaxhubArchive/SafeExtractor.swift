@@ -24,8 +24,13 @@ public struct SafeExtractor: Sendable {
 
     /// Extracts the archive at `archivePath` into `destination` (created if missing; its parent must
     /// exist) and returns its entries in archive order with the digests computed while writing.
-    public func extract(archiveAt archivePath: String, into destination: String) throws(ArchiveError) -> [InspectedEntry] {
-        let session = try ArchiveReadSession(archivePath: archivePath)
+    ///
+    /// With `growth`, the archive is a file still being written (a download): the extractor follows it, and fails when
+    /// its writer abandons it. The archive's own digest is not computed here; whoever knows the archive checks it.
+    public func extract(
+        archiveAt archivePath: String, into destination: String, following growth: GrowingFile? = nil
+    ) throws(ArchiveError) -> [InspectedEntry] {
+        let session = try ArchiveReadSession(archivePath: archivePath, hashes: false, following: growth)
         let created = try Self.prepare(destination)
         guard let root = LocalPath.resolved(destination) else {
             let code = errno

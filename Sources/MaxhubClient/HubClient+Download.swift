@@ -15,6 +15,9 @@ extension HubClient {
     /// Downloads a blob into `partial`, hashing as it writes. A `partial` file left by an interrupted download is
     /// hashed and continued with a `Range` request (with `If-Range`, so a changed blob starts over); a hub that ignores
     /// the range sends the whole blob and the file starts over. Returns the digest of the whole file and whether it resumed.
+    ///
+    /// `progress` gets the file's length once the hub has answered (the kept prefix, or 0) and after every write, so a
+    /// reader can follow the file as it grows.
     public func downloadBlob(
         _ digest: Digest, size: Int64, to partial: String, progress: @escaping @Sendable (Int64) -> Void = { _ in }
     ) async throws -> (digest: Digest, resumed: Bool) {
@@ -56,6 +59,8 @@ extension HubClient {
         guard descriptor >= 0 else { throw DownloadError.cannotWrite(partial, errno) }
         defer { close(descriptor) }
         var written = offset
+        // The file now holds exactly the prefix the hub agreed to continue (nothing after a restart).
+        progress(written)
         for try await buffer in response.body {
             try buffer.withUnsafeReadableBytes { bytes in
                 hasher.update(bytes)

@@ -54,28 +54,48 @@ public struct PackagePuller: Sendable {
 
         let blob = cache.blobPath(digest)
         try FileManager.default.createDirectory(atPath: cache.temporaryFolder, withIntermediateDirectories: true)
+        let staging = "\(cache.temporaryFolder)/\(name.fileSystemName)-\(version)-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: staging) }
         var downloaded = false
         var resumed = false
-        if !FileManager.default.fileExists(atPath: blob) {
+        let extraction: Swift.Result<[InspectedEntry], ArchiveError>
+        if FileManager.default.fileExists(atPath: blob) {
+            extraction = await Self.extract(blob, into: staging, following: nil)
+        } else {
+            // One pass: the extractor follows the `.partial` file while the download appends to it, so the archive is
+            // hashed, written, decompressed and checked at the pace of the network. Nothing reaches the cache's
+            // packages until the archive's digest and every file have checked out.
             let partial = cache.partialPath(digest)
             let size = resolution.archive.size
-            let result = try await client.downloadBlob(digest, size: size, to: partial) { progress($0, size) }
-            guard result.digest == digest else {
+            let growth = GrowingFile()
+            async let followed = Self.extract(partial, into: staging, following: growth)
+            let download: (digest: Digest, resumed: Bool)
+            do {
+                download = try await client.downloadBlob(digest, size: size, to: partial) {
+                    growth.grew(to: $0)
+                    progress($0, size)
+                }
+            } catch {
+                growth.abandon("\(error)")
+                _ = await followed
+                throw error
+            }
+            growth.finish()
+            extraction = await followed
+            guard download.digest == digest else {
                 try? FileManager.default.removeItem(atPath: partial)
-                throw PullError.archiveMismatch(name, version, expected: digest, actual: result.digest)
+                throw PullError.archiveMismatch(name, version, expected: digest, actual: download.digest)
             }
             try FileManager.default.createDirectory(atPath: (blob as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
             try FileManager.default.moveItem(atPath: partial, toPath: blob)
             downloaded = true
-            resumed = result.resumed
+            resumed = download.resumed
         }
-
-        let staging = "\(cache.temporaryFolder)/\(name.fileSystemName)-\(version)-\(UUID().uuidString)"
-        defer { try? FileManager.default.removeItem(atPath: staging) }
         let entries: [InspectedEntry]
-        do {
-            entries = try SafeExtractor().extract(archiveAt: blob, into: staging)
-        } catch {
+        switch extraction {
+        case .success(let extracted):
+            entries = extracted
+        case .failure(let error):
             try? FileManager.default.removeItem(atPath: blob)
             throw PullError.unsafeArchive(name, version, error.description)
         }
@@ -97,6 +117,22 @@ public struct PackagePuller: Sendable {
         try FileManager.default.moveItem(atPath: staging, toPath: packagePath)
         try cache.trust(digest, for: name, version)
         return Result(name: name, version: version, digest: digest, path: packagePath, downloaded: downloaded, resumed: resumed)
+    }
+}
+
+extension PackagePuller {
+    /// Runs the extractor on a thread of its own: it blocks while it waits for a download, which a task of the
+    /// cooperative pool must not do.
+    static func extract(_ archive: String, into staging: String, following growth: GrowingFile?) async -> Swift.Result<[InspectedEntry], ArchiveError> {
+        await withCheckedContinuation { continuation in
+            let thread = Thread {
+                continuation.resume(returning: Swift.Result { () throws(ArchiveError) in
+                    try SafeExtractor().extract(archiveAt: archive, into: staging, following: growth)
+                })
+            }
+            thread.name = "maxhub-extract"
+            thread.start()
+        }
     }
 }
 

@@ -53,7 +53,7 @@ extension MaxhubCommand {
             let detail: VersionDetail
             var uploaded = false
             do {
-                let client = hub.client()
+                let client = try hub.client()
                 var reference = ArchiveReference(digest: package.digest, size: package.size)
                 if try await !client.hasBlob(package.digest) {
                     let progress = TransferProgress(label: "uploading \(name)@\(version)", total: package.size)

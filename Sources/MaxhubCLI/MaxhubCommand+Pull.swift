@@ -3,12 +3,18 @@ import Foundation
 import MaxhubClient
 import MaxhubCore
 
-/// Where the package cache is: `--cache`, then `MAXHUB_CACHE`, then `~/.cache/maxhub`.
+/// Where the package cache is: `--cache`, then `MAXHUB_CACHE`, then config.yaml's `cache`, then `~/.cache/maxhub`.
 struct CacheOptions: ParsableArguments {
-    @Option(name: .customLong("cache"), help: "The package cache (default: $MAXHUB_CACHE, else ~/.cache/maxhub).")
+    @Option(name: .customLong("cache"), help: "The package cache (default: $MAXHUB_CACHE, then config.yaml, else ~/.cache/maxhub).")
     var cache: String?
 
-    var packageCache: PackageCache { PackageCache(root: cache ?? PackageCache.defaultRoot()) }
+    func packageCache() throws -> PackageCache {
+        if let cache { return PackageCache(root: cache) }
+        if Environment.value("MAXHUB_CACHE") == nil, let configured = try Environment.configuration().cache {
+            return PackageCache(root: configured)
+        }
+        return PackageCache(root: PackageCache.defaultRoot())
+    }
 }
 
 extension MaxhubCommand {
@@ -41,7 +47,7 @@ extension MaxhubCommand {
         func run() async throws {
             let (name, range) = try Self.parse(reference)
             let offline = ["1", "true", "yes"].contains(ProcessInfo.processInfo.environment["MAXHUB_OFFLINE"]?.lowercased() ?? "")
-            let puller = PackagePuller(client: hub.client(), cache: cacheOptions.packageCache, offline: offline, acceptNewDigest: trustNew)
+            let puller = PackagePuller(client: try hub.client(), cache: try cacheOptions.packageCache(), offline: offline, acceptNewDigest: trustNew)
             let progress = TransferProgress(label: "pulling \(name)", total: 0)
             let result: PackagePuller.Result
             do {
@@ -89,7 +95,7 @@ extension MaxhubCommand {
         func run() async throws {
             let problems: [String]
             do {
-                problems = try cacheOptions.packageCache.verifyPackage(reference.name, reference.version)
+                problems = try cacheOptions.packageCache().verifyPackage(reference.name, reference.version)
             } catch let error as PullError {
                 throw CLIFailure(error.description, code: .notFound)
             }
@@ -115,7 +121,7 @@ extension MaxhubCommand {
         }
 
         func run() async throws {
-            let entries = cacheOptions.packageCache.cachedPackages().map {
+            let entries = try cacheOptions.packageCache().cachedPackages().map {
                 Entry(name: $0.name.description, version: $0.version.description, path: $0.path)
             }
             if json { return try JSONOutput.write(entries) }
@@ -132,7 +138,7 @@ extension MaxhubCommand {
         var reference: VersionReference
 
         func run() async throws {
-            let path = cacheOptions.packageCache.packagePath(reference.name, reference.version)
+            let path = try cacheOptions.packageCache().packagePath(reference.name, reference.version)
             guard FileManager.default.fileExists(atPath: path) else {
                 throw CLIFailure("\(reference) is not in the cache", code: .notFound)
             }

@@ -1,28 +1,35 @@
 import ArgumentParser
 import Foundation
+import MaxhubClient
 import MaxhubCore
 
 extension MaxhubCommand {
-    /// `maxhub resolve RANGE --versions V1,V2,...`: SemVer resolution, offline against a list.
+    /// `maxhub resolve RANGE --versions V1,V2,...`: SemVer resolution, offline against a list; `maxhub resolve
+    /// NAME@RANGE`: the version the hub picks.
     struct Resolve: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Resolve a version range against a list of versions.",
+            abstract: "Resolve a version range against a list of versions, or a model's range on the hub.",
             discussion: """
-                Prints the highest version in --versions that satisfies RANGE (node-semver grammar and
+                With --versions, prints the highest version in the list that satisfies RANGE (node-semver grammar and
                 semantics: ^1.2, ~1.2.3, >=1.2 <2, 1.x, 1.0.0 - 2.0.0, a || b, ...) and exits 0, or says why
                 none does and exits 3. Prereleases are considered only when a comparator names one on the
                 same major.minor.patch, or with --pre. A malformed range exits 2.
+
+                Without --versions, the argument is NAME or NAME@RANGE and the hub answers: the highest approved,
+                non-yanked version that satisfies the range (exit 3 when none does).
                 """
         )
 
-        @Argument(help: "The version range, for example \"^1.2\" or \">=1.2 <2\". Empty means any version.")
+        @OptionGroup var hub: HubOptions
+
+        @Argument(help: "RANGE (with --versions), or NAME[@RANGE] to ask the hub; for example \"^1.2\" or digits@^1.")
         var range: String
 
         @Option(
             name: .customLong("versions"),
-            help: ArgumentHelp("The candidate versions, comma separated.", valueName: "V1,V2,...")
+            help: ArgumentHelp("The candidate versions, comma separated (resolves offline).", valueName: "V1,V2,...")
         )
-        var versions: String
+        var versions: String?
 
         @Flag(name: .customLong("pre"), help: "Let prerelease versions satisfy any range.")
         var includePrerelease = false
@@ -31,6 +38,7 @@ extension MaxhubCommand {
         var json = false
 
         func validate() throws {
+            guard versions != nil else { return }
             do {
                 _ = try VersionRange(parsing: range)
             } catch {
@@ -39,6 +47,7 @@ extension MaxhubCommand {
         }
 
         func run() async throws {
+            guard let versions else { return try await resolveOnHub() }
             let parsedRange = try VersionRange(parsing: range)
             let candidates = versions.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
             let valid = candidates.compactMap { try? Version(parsing: $0) }
@@ -57,6 +66,19 @@ extension MaxhubCommand {
                 )
             }
             Terminal.standardOutput.writeLine(chosen.description)
+        }
+
+        private func resolveOnHub() async throws {
+            let name: ModelName
+            let versionRange: VersionRange
+            do {
+                (name, versionRange) = try Pull.parse(range)
+            } catch let failure as CLIFailure {
+                throw CLIFailure(failure.message + " (to resolve a range against a list, pass --versions V1,V2,...)", code: failure.code)
+            }
+            let resolution = try await hub.call { try await $0.resolve(name, range: versionRange.text, includePrerelease: includePrerelease) }
+            if json { return try JSONOutput.write(resolution) }
+            Terminal.standardOutput.writeLine(resolution.version.description)
         }
     }
 

@@ -17,6 +17,7 @@ public struct MaxhubCommand: AsyncParsableCommand {
             Resolve.self,
             DigestFiles.self,
             Serve.self,
+            Login.self,
             Publish.self,
             Pull.self,
             Search.self,

@@ -125,6 +125,11 @@ public struct HubClient: Sendable {
     // MARK: Tokens
 
     /// Every token, without secrets (admin).
+    /// Who the client's token belongs to (401 without a valid token).
+    public func whoami() async throws -> WhoAmI {
+        try await send(.GET, "/api/v1/whoami", as: WhoAmI.self)
+    }
+
     public func tokens() async throws -> [TokenInfo] {
         try await send(.GET, "/api/v1/tokens", as: [TokenInfo].self)
     }

@@ -15,11 +15,6 @@ struct TokenController<Catalog: CatalogStore> {
             .get("whoami", use: whoami)
     }
 
-    struct WhoAmI: ResponseCodable {
-        var user: String
-        var roles: [Role]
-    }
-
 
     @Sendable func create(_ request: Request, context: HubRequestContext) async throws -> EditedResponse<TokenInfo> {
         let identity = try context.require(.admin)

@@ -7,6 +7,7 @@ extension ModelDetail: ResponseEncodable {}
 extension VersionDetail: ResponseEncodable {}
 extension Resolution: ResponseEncodable {}
 extension TokenInfo: ResponseEncodable {}
+extension WhoAmI: ResponseEncodable {}
 extension ArchiveReference: ResponseEncodable {}
 extension UploadStatus: ResponseEncodable {}
 extension ReviewQueue: ResponseEncodable {}

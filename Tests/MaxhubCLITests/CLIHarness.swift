@@ -37,11 +37,17 @@ struct CLIHarness {
     @discardableResult
     func run(_ arguments: String...) throws -> Result { try run(arguments) }
 
-    func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Result {
+    /// Runs `maxhub` in the harness's folder. The caller's own hub settings (`MAXHUB_URL`, `MAXHUB_TOKEN`, ...) and
+    /// configuration file never reach it: `MAXHUB_CONFIG` points into the harness's folder unless `environment` says
+    /// otherwise. `input` is written to its standard input.
+    func run(_ arguments: [String], environment: [String: String] = [:], input: String? = nil) throws -> Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.binary)
         process.arguments = arguments
-        if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
+        var inherited = ProcessInfo.processInfo.environment
+        for name in ["MAXHUB_URL", "MAXHUB_TOKEN", "MAXHUB_CACHE", "MAXHUB_OFFLINE", "MAXHUB_CONFIG"] { inherited[name] = nil }
+        inherited["MAXHUB_CONFIG"] = url("config/maxhub/config.yaml").path
+        process.environment = inherited.merging(environment) { $1 }
         process.currentDirectoryURL = directory
         let stdoutFile = url(".stdout-\(UUID().uuidString)")
         let stderrFile = url(".stderr-\(UUID().uuidString)")
@@ -53,7 +59,14 @@ struct CLIHarness {
         }
         process.standardOutput = try FileHandle(forWritingTo: stdoutFile)
         process.standardError = try FileHandle(forWritingTo: stderrFile)
-        process.standardInput = FileHandle.nullDevice
+        let inputFile = url(".stdin-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: inputFile) }
+        if let input {
+            FileManager.default.createFile(atPath: inputFile.path, contents: Data(input.utf8))
+            process.standardInput = try FileHandle(forReadingFrom: inputFile)
+        } else {
+            process.standardInput = FileHandle.nullDevice
+        }
         try process.run()
         process.waitUntilExit()
         return Result(

@@ -1,6 +1,7 @@
 # maxhub — build, test and run.
 #
-#   make run    build and start the hub on 127.0.0.1:8080 (data in .maxhub-data/)
+#   make run    build, build the catalog, start the hub on 127.0.0.1:8080 (data in .maxhub-data/) with every catalog
+#               package published and approved
 #   make test   install what is missing, build, run every test
 #
 # System packages are installed with apt-get when missing; Python tools live in .venv.
@@ -10,16 +11,16 @@ SWIFT ?= swift
 PYTHON ?= python3
 VENV := .venv
 VENV_STAMP := $(VENV)/.installed
-SYSTEM_PACKAGES := libarchive-dev libsqlite3-dev libssl-dev libcurl4-openssl-dev zstd curl
+SYSTEM_PACKAGES := libarchive-dev libsqlite3-dev libssl-dev libcurl4-openssl-dev zstd curl bubblewrap
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 MAXHUB := .build/debug/maxhub
 
-.PHONY: all run test build deps bench-deps venv schema spdx bench bench-hash bench-pack bench-hub bench-pull clean help
+.PHONY: all run test build catalog deps bench-deps venv schema spdx bench bench-hash bench-pack bench-hub bench-pull clean help
 
 all: build
 
 help:
-	@echo "make run    build and start the hub on 127.0.0.1:8080 (data in .maxhub-data/)"
+	@echo "make run    build, build the catalog, start the hub on 127.0.0.1:8080 with the catalog published and approved"
 	@echo "make test   install what is missing, build, run every test"
 	@echo "make bench  run the benchmarks in bench/"
 
@@ -56,15 +57,21 @@ spdx:
 build: deps schema
 	$(SWIFT) build
 
-test: deps venv schema
+## The catalog's model packages (catalog/*), trained reproducibly in .venv-catalog and packed with the built maxhub.
+catalog: build
+	MAXHUB="$(CURDIR)/$(MAXHUB)" bash catalog/build.sh
+
+test: deps venv schema catalog
 	$(SWIFT) build --build-tests
 	MAXHUB_PYTHON="$(CURDIR)/$(VENV)/bin/python" MAXHUB_BINARY="$(CURDIR)/$(MAXHUB)" \
+	  MAXHUB_CATALOG_BIN="$(CURDIR)/.venv-catalog/bin" \
 	  $(SWIFT) test --skip-build --disable-xctest
 
-## Starts the hub on 127.0.0.1:8080 with its data in .maxhub-data/ (the first start prints the admin token, kept in
-## .maxhub-data/admin.token). Ctrl-C stops it.
-run: build
-	$(MAXHUB) serve --data "$(CURDIR)/.maxhub-data" --host 127.0.0.1 --port 8080
+## The demo: starts the hub on 127.0.0.1:8080 with its data in .maxhub-data/, publishes every catalog package (admin
+## token) and approves it (a second, reviewer token: four eyes), and prints how to pull and run one. Ctrl-C stops it.
+## Running it again reuses the data, the tokens and what is already published.
+run: build catalog
+	MAXHUB="$(CURDIR)/$(MAXHUB)" scripts/run-demo.sh "$(CURDIR)/.maxhub-data" 8080
 
 bench: bench-hash bench-pack bench-hub bench-pull
 
@@ -90,4 +97,4 @@ bench-pull: deps bench-deps
 	bench/pull.sh
 
 clean:
-	rm -rf .build $(VENV)
+	rm -rf .build $(VENV) .venv-catalog

@@ -51,6 +51,7 @@ let package = Package(
             ]
         ),
         .target(name: "CMemory"),
+        .target(name: "CProcess"),
         .target(
             name: "MaxhubServer",
             dependencies: [
@@ -70,6 +71,7 @@ let package = Package(
         .target(
             name: "MaxhubClient",
             dependencies: [
+                "CProcess",
                 "MaxhubCore",
                 "MaxhubArchive",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

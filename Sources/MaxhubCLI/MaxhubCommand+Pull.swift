@@ -85,14 +85,34 @@ extension MaxhubCommand {
     }
 
     struct Verify: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Re-hash a cached package's files against its manifest (exit 4 on any difference).")
+        static let configuration = CommandConfiguration(
+            abstract: "Re-hash a cached package's files against its manifest, or check its claims (exit 4 on any difference).",
+            discussion: """
+                verify NAME@VERSION re-hashes the cached package. verify --claims NAME[@RANGE] pulls the package when                 needed, starts its server as maxhub run does (on a free port unless --port), sends each claim's                 evaluation set through the model's standard API, computes the metric and compares it with the claim:                 it holds when the measurement is no worse than claimed minus the tolerance (--tolerance, in percentage                 points, else the claim's own tolerance, else 0.5). The evaluation set is a CSV file with a label column,                 and an image column (file paths in the package) for a MAX image model or feature columns for an                 oip-v2 model.
+                """
+        )
 
+        @OptionGroup var hub: HubOptions
         @OptionGroup var cacheOptions: CacheOptions
+        @OptionGroup var launch: LaunchOptions
 
-        @Argument(help: "NAME@VERSION")
-        var reference: VersionReference
+        @Flag(help: "Run the model on its evaluation sets and check its claims.")
+        var claims = false
+
+        @Option(help: "The tolerance in percentage points for every claim (default: each claim's own, else 0.5).")
+        var tolerance: Double?
+
+        @Flag(help: "Print the claims' outcomes as JSON.")
+        var json = false
+
+        @Argument(help: "NAME@VERSION (files), or NAME[@RANGE] with --claims.")
+        var reference: String
 
         func run() async throws {
+            if claims { return try await verifyClaims() }
+            guard let reference = VersionReference(argument: reference) else {
+                throw CLIFailure("expected NAME@VERSION, got \"\(reference)\"", code: .usage)
+            }
             let problems: [String]
             do {
                 problems = try cacheOptions.packageCache().verifyPackage(reference.name, reference.version)
@@ -103,6 +123,48 @@ extension MaxhubCommand {
                 throw CLIFailure("\(reference) differs from its manifest: " + problems.joined(separator: "; "), code: .verificationFailed)
             }
             Terminal.standardOutput.writeLine("\(reference): every file matches its manifest")
+        }
+
+        private func verifyClaims() async throws {
+            let model = try await ModelLaunch.prepare(
+                reference, hub: hub, cacheOptions: cacheOptions, options: launch, detached: false, defaultPort: 0, checkPort: true)
+            let reference = model.manifest.reference
+            let problems = (try? model.cache.verifyPackage(model.manifest.name, model.manifest.version)) ?? []
+            guard problems.isEmpty else {
+                throw CLIFailure("\(reference) differs from its manifest: " + problems.joined(separator: "; "), code: .verificationFailed)
+            }
+            guard let claimList = model.manifest.claims, !claimList.isEmpty else {
+                throw CLIFailure("\(reference) makes no claims to check", code: .notFound)
+            }
+            let (server, registry) = try await ModelLaunch.start(model, detached: false, timeout: launch.timeout)
+            let verifier = ClaimVerifier(
+                manifest: model.manifest, packagePath: model.packagePath, serverURL: model.plan.url, tolerance: tolerance.map { $0 / 100 })
+            let outcomes = await verifier.verify()
+            await server.stop()
+            registry.remove(model.runID)
+
+            if json {
+                try JSONOutput.write(outcomes)
+            } else {
+                Terminal.standardOutput.writeLine("\(reference): \(outcomes.count) claim\(outcomes.count == 1 ? "" : "s")")
+                for outcome in outcomes {
+                    let measured = outcome.measured.map { String(format: "%.4f", $0) } ?? "-"
+                    let verdict = outcome.holds ? "holds" : "does not hold" + (outcome.problem.map { ": \($0)" } ?? "")
+                    Terminal.standardOutput.writeLine(
+                        "  \(outcome.metric) on \(outcome.dataset) (\(outcome.examples) examples): claimed \(String(format: "%.4f", outcome.claimed)), "
+                            + "measured \(measured), tolerance \(String(format: "%.4f", outcome.tolerance))  \(verdict)")
+                }
+            }
+            let failed = outcomes.filter { !$0.holds }
+            guard failed.isEmpty else {
+                let summary = failed.map { outcome in
+                    outcome.problem.map { "\(outcome.metric): \($0)" }
+                        ?? "\(outcome.metric) claimed \(outcome.claimed), measured \(String(format: "%.4f", outcome.measured ?? .nan))"
+                }
+                throw CLIFailure(
+                    "\(failed.count) of \(outcomes.count) claims of \(reference) do not hold: " + summary.joined(separator: "; "),
+                    code: .verificationFailed)
+            }
         }
     }
 

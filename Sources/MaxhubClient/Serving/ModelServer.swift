@@ -1,0 +1,190 @@
+import AsyncHTTPClient
+import CProcess
+import Foundation
+import MaxhubCore
+import NIOCore
+
+/// A model's server started from a `LaunchPlan`: a process (or a container engine's client) in a process group of its
+/// own, its output in a log file, stopped with SIGTERM to the whole group (or `docker stop`), then SIGKILL.
+public final class ModelServer: @unchecked Sendable {
+    public let plan: LaunchPlan
+    public let logPath: String
+    public private(set) var pid: pid_t = 0
+    private var exitStatus: Int32?
+
+    public init(plan: LaunchPlan, logPath: String) {
+        self.plan = plan
+        self.logPath = logPath
+    }
+
+    /// Starts the server; `detached` puts it in a session of its own so that it outlives this process.
+    public func start(detached: Bool) throws(LaunchError) {
+        let output = open(logPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard output >= 0 else { throw LaunchError("cannot write \(logPath): \(String(cString: strerror(errno)))") }
+        defer { close(output) }
+        var environment = ProcessInfo.processInfo.environment
+        for (key, value) in plan.environment { environment[key] = value }
+        let argv = plan.arguments.map { strdup($0) } + [nil]
+        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer {
+            argv.forEach { free($0) }
+            envp.forEach { free($0) }
+        }
+        var child: pid_t = 0
+        let status = argv.withUnsafeBufferPointer { argvBuffer in
+            envp.withUnsafeBufferPointer { envpBuffer in
+                maxhub_spawn(&child, argvBuffer.baseAddress, envpBuffer.baseAddress, plan.workingDirectory, output, detached ? 1 : 0)
+            }
+        }
+        guard status == 0 else {
+            throw LaunchError("cannot start \(plan.arguments[0]): \(String(cString: strerror(status)))")
+        }
+        pid = child
+    }
+
+    /// Whether the started process is still running (reaping it when it has ended).
+    public var isRunning: Bool {
+        guard pid > 0, exitStatus == nil else { return false }
+        var status: Int32 = 0
+        let result = waitpid(pid, &status, WNOHANG)
+        if result == pid {
+            exitStatus = status
+            return false
+        }
+        if result < 0 && errno == ECHILD { return Self.processExists(pid) }
+        return true
+    }
+
+    /// How the process ended, once it has: "exit status N" or "signal N".
+    public var endedHow: String {
+        guard let status = exitStatus else { return "ended" }
+        let signal = status & 0x7f
+        return signal == 0 ? "exit status \((status >> 8) & 0xff)" : "signal \(signal)"
+    }
+
+    /// Polls `plan.healthURL` until it answers 2xx, the process ends, or `timeout` passes.
+    /// `starterMayExit`: the started program only starts the server and exits 0 (`docker run --detach`).
+    public func waitUntilReady(
+        timeout: Duration, starterMayExit: Bool = false, http: HTTPClient = HubClient.sharedHTTPClient
+    ) async throws(LaunchError) {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if !isRunning && !(starterMayExit && exitStatus == 0) {
+                throw LaunchError("the server stopped before it was ready (\(endedHow))")
+            }
+            if await Self.answers(plan.healthURL, http: http) { return }
+            try? await Task.sleep(for: .milliseconds(100))
+        }
+        throw LaunchError("the server did not answer \(plan.healthURL) within \(timeout.components.seconds) s")
+    }
+
+    static func answers(_ url: String, http: HTTPClient) async -> Bool {
+        var request = HTTPClientRequest(url: url)
+        request.method = .GET
+        do {
+            let response = try await http.execute(request, timeout: .seconds(2))
+            _ = try? await response.body.collect(upTo: 1 << 20)
+            return (200..<300).contains(response.status.code)
+        } catch {
+            return false
+        }
+    }
+
+    /// Stops the server: `docker stop`/`podman stop` for a container, else SIGTERM to the process group, then SIGKILL
+    /// after `grace`.
+    public func stop(grace: Duration = .seconds(10)) async {
+        if let container = plan.containerName {
+            _ = Self.runQuietly([plan.runtime.rawValue, "stop", "--time", String(grace.components.seconds), container])
+        }
+        guard pid > 0 else { return }
+        await Self.terminateGroup(pid, grace: grace) { [self] in isRunning }
+    }
+
+    /// SIGTERM to the group led by `pid`, SIGKILL after `grace` if it still runs.
+    public static func terminateGroup(_ pid: pid_t, grace: Duration, isRunning: () -> Bool) async {
+        kill(-pid, SIGTERM)
+        kill(pid, SIGTERM)
+        let deadline = ContinuousClock.now + grace
+        while isRunning() && ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+        if isRunning() {
+            kill(-pid, SIGKILL)
+            kill(pid, SIGKILL)
+            while isRunning() { try? await Task.sleep(for: .milliseconds(20)) }
+        }
+    }
+
+    /// Whether a process exists (not necessarily a child of this one).
+    public static func processExists(_ pid: pid_t) -> Bool {
+        guard pid > 0 else { return false }
+        if kill(pid, 0) != 0 && errno != EPERM { return false }
+        // A zombie has ended; its parent has not reaped it yet.
+        if let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+            let close = stat.lastIndex(of: ")")
+        {
+            let state = stat[stat.index(close, offsetBy: 2)...].prefix(1)
+            return state != "Z"
+        }
+        return true
+    }
+
+    /// The last `count` lines of the log.
+    public func logTail(_ count: Int = 20) -> [String] {
+        guard let data = FileManager.default.contents(atPath: logPath) else { return [] }
+        let lines = String(decoding: data.suffix(64 << 10), as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+        return lines.suffix(count + 1).map(String.init).filter { !$0.isEmpty }.suffix(count).map { $0 }
+    }
+
+    /// Runs a short command and returns its exit status (nil when it cannot start), output discarded.
+    @discardableResult
+    public static func runQuietly(_ arguments: [String], timeout: Duration = .seconds(20)) -> Int32? {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = arguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        process.standardInput = FileHandle.nullDevice
+        do { try process.run() } catch { return nil }
+        let deadline = ContinuousClock.now + timeout
+        while process.isRunning && ContinuousClock.now < deadline { usleep(20_000) }
+        if process.isRunning {
+            process.terminate()
+            process.waitUntilExit()
+            return nil
+        }
+        return process.terminationStatus
+    }
+}
+
+/// Ports on 127.0.0.1.
+public enum LocalPort {
+    /// Whether nothing listens on `port` (binding it would work).
+    public static func isFree(_ port: Int) -> Bool {
+        bind(port) != nil
+    }
+
+    /// A port the kernel picks as free now.
+    public static func pickFree() -> Int? {
+        bind(0)
+    }
+
+    private static func bind(_ port: Int) -> Int? {
+        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard socket >= 0 else { return nil }
+        defer { close(socket) }
+        var reuse: Int32 = 1
+        setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &reuse, socklen_t(MemoryLayout<Int32>.size))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer -> Bool in
+                Glibc.bind(socket, pointer, length) == 0 && listen(socket, 1) == 0 && getsockname(socket, pointer, &length) == 0
+            }
+        }
+        return bound ? Int(UInt16(bigEndian: address.sin_port)) : nil
+    }
+}

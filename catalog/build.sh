@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Builds the catalog's model packages: digits-classifier and wine-classifier.
+#
+#   bash catalog/build.sh
+#
+# Creates (or refreshes, when catalog/requirements.txt changed) the virtual environment
+# .venv-catalog at the repository root, trains both models with fixed seeds and writes each
+# package's generated files: model.onnx, labels.txt, the evaluation set under eval/ and maxhub.yaml
+# (rendered from catalog/train/NAME.maxhub.yaml.in with the measured claims). Running it again
+# gives the same bytes. When a maxhub binary is found ($MAXHUB, then PATH, then .build/), each
+# package is also packed into catalog/dist/ and its digest printed.
+#
+# Environment: PYTHON (default python3.11, else python3) creates the environment.
+set -euo pipefail
+
+catalog="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(dirname "$catalog")"
+venv="$root/.venv-catalog"
+stamp="$venv/.requirements.sha256"
+
+export PYTHONDONTWRITEBYTECODE=1 PYTHONHASHSEED=0
+# One thread everywhere: the same floating-point sums on every run.
+export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1
+
+python="${PYTHON:-}"
+if [[ -z "$python" ]]; then
+    python="$(command -v python3.11 || command -v python3)"
+fi
+
+wanted="$(sha256sum "$catalog/requirements.txt" | cut -d' ' -f1)"
+if [[ ! -x "$venv/bin/python" || ! -f "$stamp" || "$(cat "$stamp")" != "$wanted" ]]; then
+    echo "catalog: preparing $venv" >&2
+    rm -rf "$venv"
+    "$python" -m venv "$venv"
+    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --no-compile -r "$catalog/requirements.txt"
+    echo "*" >"$venv/.gitignore"
+    echo "$wanted" >"$stamp"
+fi
+
+cd "$catalog/train"
+"$venv/bin/python" digits.py "$catalog/digits-classifier"
+"$venv/bin/python" wine.py "$catalog/wine-classifier"
+
+maxhub="${MAXHUB:-$(command -v maxhub || true)}"
+for candidate in "$root/.build/release/maxhub" "$root/.build/debug/maxhub"; do
+    if [[ -z "$maxhub" && -x "$candidate" ]]; then maxhub="$candidate"; fi
+done
+if [[ -n "$maxhub" ]]; then
+    mkdir -p "$catalog/dist"
+    for package in digits-classifier wine-classifier; do
+        digest="$("$maxhub" pack "$catalog/$package" -o "$catalog/dist/$package-1.0.0.tar.zst" | tail -n 1)"
+        echo "$package: $digest"
+    done
+else
+    echo "catalog: no maxhub binary (set MAXHUB=/path/to/maxhub); packages not packed" >&2
+fi

@@ -1,0 +1,334 @@
+"""Developer check of the catalog packages through their standard APIs.
+
+For each package: start serve.py on a free 127.0.0.1 port (MAXHUB_MODEL_DIR set), wait for its
+health route, send the whole evaluation set (digits: one multipart upload per PNG; wine: one
+batched infer), compare accuracy and macro F1 with the manifest's claims, send bad requests and
+expect 4xx answers after which the server still answers, then stop it. Exits 1 on any failure.
+
+Usage (after catalog/build.sh):  .venv-catalog/bin/python catalog/check.py [digits-classifier|wine-classifier ...]
+"""
+
+from __future__ import annotations
+
+import csv
+import http.client
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+CATALOG = Path(__file__).resolve().parent
+
+
+class CheckFailed(Exception):
+    pass
+
+
+def expect(condition: bool, message: str) -> None:
+    if not condition:
+        raise CheckFailed(message)
+
+
+def claims(package: Path) -> dict[str, tuple[float, float]]:
+    """metric -> (value, tolerance) from the claims: of maxhub.yaml (flow mappings, as the templates write them)."""
+    text = (package / "maxhub.yaml").read_text(encoding="utf-8")
+    found = {}
+    for match in re.finditer(r"\{\s*metric:\s*(\w+),\s*value:\s*([0-9.eE+-]+),[^}]*?tolerance:\s*([0-9.]+)", text):
+        found[match.group(1)] = (float(match.group(2)), float(match.group(3)))
+    expect("accuracy" in found, f"{package.name}: no accuracy claim in maxhub.yaml")
+    return found
+
+
+def macro_f1(truth: list[int], predicted: list[int]) -> float:
+    scores = []
+    for label in sorted(set(truth) | set(predicted)):
+        tp = sum(1 for t, p in zip(truth, predicted) if t == label and p == label)
+        fp = sum(1 for t, p in zip(truth, predicted) if t != label and p == label)
+        fn = sum(1 for t, p in zip(truth, predicted) if t == label and p != label)
+        scores.append(0.0 if tp == 0 else 2 * tp / (2 * tp + fp + fn))
+    return sum(scores) / len(scores)
+
+
+def compare_claims(package: Path, truth: list[int], predicted: list[int]) -> str:
+    measured = {
+        "accuracy": sum(1 for t, p in zip(truth, predicted) if t == p) / len(truth),
+        "macro_f1": macro_f1(truth, predicted),
+    }
+    lines = []
+    for metric, (value, _) in claims(package).items():
+        expect(metric in measured, f"{package.name}: cannot check the claim {metric}")
+        difference = abs(measured[metric] - value)
+        expect(difference <= 0.005, f"{package.name}: {metric} measured {measured[metric]:.4f}, claimed {value}")
+        lines.append(f"{metric} {measured[metric]:.4f} (claim {value})")
+    return ", ".join(lines)
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Server:
+    """serve.py of a package, run as the process runtime would run it."""
+
+    def __init__(self, package: Path, health: str):
+        self.package = package
+        self.health = health
+        self.port = free_port()
+        self.log = tempfile.TemporaryFile()
+        env = dict(os.environ, HOST="127.0.0.1", PORT=str(self.port), MAXHUB_MODEL_DIR=str(package), PYTHONDONTWRITEBYTECODE="1")
+        self.process = subprocess.Popen(
+            [sys.executable, "serve.py"], cwd=package, env=env, stdin=subprocess.DEVNULL, stdout=self.log, stderr=subprocess.STDOUT,
+        )
+
+    def __enter__(self) -> Server:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            expect(self.process.poll() is None, f"{self.package.name}: serve.py exited with {self.process.returncode}:\n{self.output()}")
+            try:
+                status, _, _ = self.request("GET", self.health)
+                if status == 200:
+                    return self
+            except OSError:
+                pass
+            time.sleep(0.1)
+        raise CheckFailed(f"{self.package.name}: {self.health} did not answer 200 within 60 s")
+
+    def __exit__(self, *exc) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+    def output(self) -> str:
+        self.log.seek(0)
+        return self.log.read().decode("utf-8", "replace")
+
+    def request(self, method: str, path: str, body: bytes | None = None, headers: dict | None = None):
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        try:
+            connection.request(method, path, body=body, headers=headers or {})
+            response = connection.getresponse()
+            data = response.read()
+            return response.status, response.getheader("Content-Type", ""), data
+        finally:
+            connection.close()
+
+    def json(self, method: str, path: str, body: bytes | None = None, headers: dict | None = None):
+        status, content_type, data = self.request(method, path, body, headers)
+        expect(content_type.startswith("application/json"), f"{method} {path}: Content-Type {content_type!r}, not JSON")
+        return status, json.loads(data)
+
+    def raw(self, payload: bytes) -> bytes:
+        """Sends bytes as they are and returns what comes back before the server closes."""
+        with socket.create_connection(("127.0.0.1", self.port), timeout=10) as connection:
+            connection.sendall(payload)
+            chunks = []
+            while True:
+                chunk = connection.recv(65536)
+                if not chunk:
+                    return b"".join(chunks)
+                chunks.append(chunk)
+
+    def expect_error(self, label: str, status: int, method: str, path: str, body=None, headers=None, key="error") -> None:
+        got, document = self.json(method, path, body, headers)
+        expect(got == status, f"{self.package.name}: {label}: expected {status}, got {got} {document}")
+        expect(isinstance(document.get(key), str) and document[key], f"{self.package.name}: {label}: no '{key}' message in {document}")
+        self.expect_alive(label)
+
+    def expect_alive(self, after: str) -> None:
+        expect(self.process.poll() is None, f"{self.package.name}: the server exited after {after}")
+        status, _, _ = self.request("GET", self.health)
+        expect(status == 200, f"{self.package.name}: {self.health} answers {status} after {after}")
+
+    def finish(self) -> None:
+        log = self.output()
+        expect("Traceback" not in log, f"{self.package.name}: a traceback in the server log:\n{log}")
+        caches = [str(path) for path in self.package.rglob("__pycache__")]
+        expect(not caches, f"{self.package.name}: run-time junk in the package: {caches}")
+
+
+def multipart(fields: list[tuple[str, str | None, bytes]], boundary: str = "maxhub-check-boundary") -> tuple[bytes, str]:
+    body = b""
+    for name, filename, data in fields:
+        disposition = f'form-data; name="{name}"' + (f'; filename="{filename}"' if filename else "")
+        body += f"--{boundary}\r\nContent-Disposition: {disposition}\r\nContent-Type: application/octet-stream\r\n\r\n".encode() + data + b"\r\n"
+    body += f"--{boundary}--\r\n".encode()
+    return body, f"multipart/form-data; boundary={boundary}"
+
+
+def check_digits() -> str:
+    package = CATALOG / "digits-classifier"
+    with Server(package, "/model/metadata") as server:
+        status, metadata = server.json("GET", "/model/metadata")
+        expect(status == 200, f"metadata: {status}")
+        expect(metadata.get("id") == "digits-classifier" and metadata.get("type") == "Image Classification", f"metadata: {metadata}")
+        expect(set(metadata) >= {"id", "name", "description", "type", "source", "license"}, f"metadata keys: {sorted(metadata)}")
+        status, document = server.json("GET", "/swagger.json")
+        expect(status == 200 and document.get("swagger") == "2.0" and "/model/predict" in document["paths"], "swagger.json")
+
+        with (package / "eval" / "digits-test.csv").open(newline="") as handle:
+            rows = list(csv.DictReader(handle))
+        truth, predicted = [], []
+        for row in rows:
+            body, content_type = multipart([("image", Path(row["image"]).name, (package / row["image"]).read_bytes())])
+            status, answer = server.json("POST", "/model/predict", body, {"Content-Type": content_type})
+            expect(status == 200 and answer.get("status") == "ok", f"predict {row['image']}: {status} {answer}")
+            predictions = answer["predictions"]
+            expect(len(predictions) == 3, f"predict {row['image']}: {len(predictions)} predictions, expected the top 3")
+            expect(all(set(p) == {"label_id", "label", "probability"} for p in predictions), f"prediction keys: {predictions}")
+            probabilities = [p["probability"] for p in predictions]
+            expect(probabilities == sorted(probabilities, reverse=True), f"predictions not sorted: {predictions}")
+            expect(all(str(p["label_id"]) == p["label"] for p in predictions), f"labels: {predictions}")
+            truth.append(int(row["label"]))
+            predicted.append(int(predictions[0]["label_id"]))
+        result = compare_claims(package, truth, predicted)
+
+        # A large color JPEG goes through decode GRAY and the area resize.
+        from PIL import Image
+        import io
+        sample = Image.open(package / rows[0]["image"]).convert("RGB").resize((256, 256), Image.Resampling.NEAREST)
+        buffer = io.BytesIO()
+        sample.save(buffer, format="JPEG", quality=95)
+        body, content_type = multipart([("image", "big.jpg", buffer.getvalue())])
+        status, answer = server.json("POST", "/model/predict?top_k=5", body, {"Content-Type": content_type})
+        expect(status == 200 and len(answer["predictions"]) == 5, f"color JPEG with top_k=5: {status} {answer}")
+
+        png = (package / rows[0]["image"]).read_bytes()
+        body, content_type = multipart([("file", "x.png", png)])
+        server.expect_error("no image field", 400, "POST", "/model/predict", body, {"Content-Type": content_type}, key="message")
+        body, content_type = multipart([("image", "x.png", b"this is not an image")])
+        server.expect_error("not an image", 400, "POST", "/model/predict", body, {"Content-Type": content_type}, key="message")
+        body, content_type = multipart([("image", "x.png", png[: len(png) // 2])])
+        server.expect_error("a truncated PNG", 400, "POST", "/model/predict", body, {"Content-Type": content_type}, key="message")
+        server.expect_error("not multipart", 400, "POST", "/model/predict", b'{"image": "x"}', {"Content-Type": "application/json"}, key="message")
+        server.expect_error("a broken multipart body", 400, "POST", "/model/predict", b"garbage", {"Content-Type": "multipart/form-data; boundary=zz"}, key="message")
+        body, content_type = multipart([("image", "x.png", png)])
+        server.expect_error("a bad top_k", 400, "POST", "/model/predict?top_k=abc", body, {"Content-Type": content_type}, key="message")
+        server.expect_error("an unknown route", 404, "GET", "/model/nothing", key="message")
+        server.expect_error("a wrong method", 405, "GET", "/model/predict", key="message")
+        server.expect_error("a wrong method with a body", 405, "POST", "/model/metadata", b"x" * 1000, {"Content-Type": "text/plain"}, key="message")
+        check_oversized(server, "/model/predict", "message")
+        server.finish()
+    return result
+
+
+def check_oversized(server: Server, path: str, key: str) -> None:
+    """A body over 10 MiB is refused with 413 before it is read, with or without Expect: 100-continue."""
+    size = 10 * 1024 * 1024 + 1
+    for expect_header in ("", "Expect: 100-continue\r\n"):
+        head = (
+            f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: multipart/form-data; boundary=zz\r\n"
+            f"Content-Length: {size}\r\n{expect_header}\r\n"
+        ).encode()
+        answer = server.raw(head)
+        status_line, _, rest = answer.partition(b"\r\n")
+        expect(status_line.startswith(b"HTTP/1.1 413"), f"oversized body ({expect_header.strip() or 'no Expect'}): {status_line!r}")
+        body = rest.partition(b"\r\n\r\n")[2]
+        expect(key in json.loads(body), f"oversized body: {body!r}")
+        server.expect_alive("an oversized body")
+    answer = server.raw(b"NOT A REQUEST\r\n\r\n")
+    expect(answer.startswith(b"HTTP/1.1 400") or answer.startswith(b"HTTP/1.0 400"), f"a garbage request line: {answer[:60]!r}")
+    expect(b"application/json" in answer and b"Traceback" not in answer, f"a garbage request line: {answer!r}")
+    server.expect_alive("a garbage request line")
+    answer = server.raw(f"POST {path} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n".encode())
+    expect(answer.startswith(b"HTTP/1.1 411"), f"no Content-Length: {answer[:60]!r}")
+    server.expect_alive("a body without Content-Length")
+
+
+def check_wine() -> str:
+    package = CATALOG / "wine-classifier"
+    infer = "/v2/models/wine-classifier/infer"
+    with Server(package, "/v2/health/ready") as server:
+        for path, key in (("/v2/health/live", "live"), ("/v2/health/ready", "ready"), ("/v2/models/wine-classifier/ready", "ready")):
+            status, document = server.json("GET", path)
+            expect(status == 200 and document.get(key) is True, f"{path}: {status} {document}")
+        status, document = server.json("GET", "/v2")
+        expect(status == 200 and "name" in document and "version" in document, f"/v2: {document}")
+        status, document = server.json("GET", "/v2/models/wine-classifier")
+        expect(status == 200 and document.get("platform") == "onnx" and document.get("versions") == ["1.0.0"], f"model metadata: {document}")
+        expect(document["inputs"] == [{"name": "input", "datatype": "FP32", "shape": [-1, 13]}], f"model inputs: {document['inputs']}")
+
+        with (package / "eval" / "wine-test.csv").open(newline="") as handle:
+            reader = csv.reader(handle)
+            header = next(reader)
+            rows = list(reader)
+        expect(len(header) == 14 and header[-1] == "label", f"wine-test.csv header: {header}")
+        features = [[float(value) for value in row[:-1]] for row in rows]
+        truth = [int(row[-1]) for row in rows]
+        n = len(rows)
+        request = {"id": "check-1", "inputs": [{"name": "input", "shape": [n, 13], "datatype": "FP32", "data": [v for row in features for v in row]}]}
+        status, answer = server.json("POST", infer, json.dumps(request).encode(), {"Content-Type": "application/json"})
+        expect(status == 200, f"infer: {status} {answer}")
+        expect(answer.get("model_name") == "wine-classifier" and answer.get("model_version") == "1.0.0" and answer.get("id") == "check-1", f"infer: {answer}")
+        outputs = {output["name"]: output for output in answer["outputs"]}
+        expect(outputs["label"]["shape"] == [n] and outputs["label"]["datatype"] == "INT64" and len(outputs["label"]["data"]) == n, "label output")
+        expect(outputs["probabilities"]["shape"] == [n, 3] and outputs["probabilities"]["datatype"] == "FP32", "probabilities output")
+        expect(len(outputs["probabilities"]["data"]) == 3 * n, "probabilities data")
+        result = compare_claims(package, truth, outputs["label"]["data"])
+
+        # Nested data, FP64 and INT datatypes, the outputs filter, the versioned route.
+        nested = {"inputs": [{"name": "input", "shape": [2, 13], "datatype": "FP64", "data": features[:2]}], "outputs": [{"name": "probabilities"}]}
+        status, answer = server.json("POST", "/v2/models/wine-classifier/versions/1.0.0/infer", json.dumps(nested).encode())
+        expect(status == 200 and [o["name"] for o in answer["outputs"]] == ["probabilities"] and answer.get("id"), f"nested FP64 infer: {answer}")
+        integers = {"inputs": [{"name": "input", "shape": [1, 13], "datatype": "INT64", "data": [round(v) for v in features[0]]}]}
+        status, answer = server.json("POST", infer, json.dumps(integers).encode())
+        expect(status == 200, f"INT64 infer: {status} {answer}")
+
+        def bad(label: str, body: bytes | str, status: int = 400, path: str = infer, method: str = "POST") -> None:
+            data = body.encode() if isinstance(body, str) else body
+            server.expect_error(label, status, method, path, data, {"Content-Type": "application/json"})
+
+        one = [v for v in features[0]]
+        bad("a wrong shape", json.dumps({"inputs": [{"name": "input", "shape": [1, 12], "datatype": "FP32", "data": one[:12]}]}))
+        bad("a wrong count of data", json.dumps({"inputs": [{"name": "input", "shape": [2, 13], "datatype": "FP32", "data": one}]}))
+        bad("bad JSON", '{"inputs": [')
+        bad("a JSON array", "[1, 2, 3]")
+        bad("an unknown input name", json.dumps({"inputs": [{"name": "x", "shape": [1, 13], "datatype": "FP32", "data": one}]}))
+        bad("non-numeric data", json.dumps({"inputs": [{"name": "input", "shape": [1, 13], "datatype": "FP32", "data": ["a"] * 13}]}))
+        bad("a BYTES datatype", json.dumps({"inputs": [{"name": "input", "shape": [1, 13], "datatype": "BYTES", "data": one}]}))
+        bad("NaN data", '{"inputs": [{"name": "input", "shape": [1, 13], "datatype": "FP32", "data": [NaN' + ", 1" * 12 + "]}]}")
+        bad("an unknown output", json.dumps({"inputs": [{"name": "input", "shape": [1, 13], "datatype": "FP32", "data": one}], "outputs": [{"name": "z"}]}))
+        bad("no inputs", "{}")
+        bad("an unknown model", json.dumps({"inputs": []}), 404, "/v2/models/other/infer")
+        bad("an unknown version", "{}", 404, "/v2/models/wine-classifier/versions/9.9.9/infer")
+        server.expect_error("an unknown model's metadata", 404, "GET", "/v2/models/other")
+        server.expect_error("an unknown route", 404, "GET", "/v3")
+        server.expect_error("a wrong method", 405, "GET", infer)
+        check_oversized(server, infer, "error")
+        server.finish()
+    return result
+
+
+def main() -> int:
+    checks = {"digits-classifier": check_digits, "wine-classifier": check_wine}
+    names = sys.argv[1:] or list(checks)
+    failed = False
+    for name in names:
+        if name not in checks:
+            print(f"unknown package {name}; known: {', '.join(checks)}", file=sys.stderr)
+            return 2
+        if not (CATALOG / name / "model.onnx").is_file():
+            print(f"FAIL {name}: not built; run bash catalog/build.sh first", file=sys.stderr)
+            failed = True
+            continue
+        started = time.monotonic()
+        try:
+            result = checks[name]()
+            print(f"ok   {name}: {result} ({time.monotonic() - started:.1f} s)")
+        except (CheckFailed, OSError, ValueError, KeyError) as error:
+            print(f"FAIL {name}: {error}", file=sys.stderr)
+            failed = True
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -10,11 +10,11 @@ SWIFT ?= swift
 PYTHON ?= python3
 VENV := .venv
 VENV_STAMP := $(VENV)/.installed
-SYSTEM_PACKAGES := libarchive-dev libsqlite3-dev libssl-dev libcurl4-openssl-dev zstd curl
+SYSTEM_PACKAGES := libarchive-dev libsqlite3-dev libssl-dev libcurl4-openssl-dev zstd curl chromium chromium-driver
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 MAXHUB := .build/debug/maxhub
 
-.PHONY: all run test build deps bench-deps venv schema spdx bench bench-hash bench-pack bench-hub bench-pull clean help
+.PHONY: all run test build deps bench-deps venv schema web spdx bench bench-hash bench-pack bench-hub bench-pull clean help
 
 all: build
 
@@ -53,10 +53,14 @@ spdx:
 	.venv-dev/bin/pip install --quiet --disable-pip-version-check -r scripts/requirements-dev.txt
 	.venv-dev/bin/python scripts/spdx-licenses.py
 
-build: deps schema
+## Keeps the copy of web/ (templates, stylesheet, script) compiled into the binary equal to web/.
+web:
+	@scripts/embed-web.sh
+
+build: deps schema web
 	$(SWIFT) build
 
-test: deps venv schema
+test: deps venv schema web
 	$(SWIFT) build --build-tests
 	MAXHUB_PYTHON="$(CURDIR)/$(VENV)/bin/python" MAXHUB_BINARY="$(CURDIR)/$(MAXHUB)" \
 	  $(SWIFT) test --skip-build --disable-xctest

@@ -38,13 +38,13 @@ button.link{background:none;border:0;color:var(--link);text-decoration:underline
 .state-rejected,.state-yanked{color:var(--bad);border-color:var(--bad)}
 .pager{display:flex;gap:1rem;align-items:center;margin:1rem 0}
 .model-head p{margin:.25rem 0}
-.layout{display:grid;grid-template-columns:minmax(0,1fr) 20rem;gap:1.5rem}
+.layout{display:grid;grid-template-columns:minmax(0,1fr) 20rem;gap:1.5rem}.layout>*,.browse>*{min-width:0}
 .card{border:1px solid var(--line);border-radius:6px;padding:0 1rem;overflow-wrap:anywhere}
 .card img{max-width:100%}
 pre,code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.9em}
 pre{background:var(--soft);padding:.6rem;border-radius:4px;overflow-x:auto}
 .command{display:flex;gap:.4rem;align-items:center;margin:.3rem 0 .6rem}
-.command code{flex:1;background:var(--soft);padding:.4rem .5rem;border-radius:4px;overflow-x:auto;white-space:nowrap}
+.command code{flex:1;min-width:0;background:var(--soft);padding:.4rem .5rem;border-radius:4px;overflow-x:auto;white-space:nowrap}
 table{border-collapse:collapse;width:100%;font-size:.92rem}
 th,td{text-align:left;border-bottom:1px solid var(--line);padding:.35rem .4rem;vertical-align:top}
 .scroll{overflow-x:auto}
@@ -232,7 +232,7 @@ that scripts cannot read, until you sign out.</p>
 <div class="scroll"><table>
 <thead><tr><th scope="col">Name</th><th scope="col">Type</th><th scope="col">Shape</th><th scope="col">Processing steps</th></tr></thead>
 <tbody>
-{{#inputs}}<tr><td>{{name}}{{#description}}<br><span class="meta">{{description}}</span>{{/description}}</td><td>{{type}}{{#elementType}} ({{elementType}}){{/elementType}}</td><td>{{shape}}</td><td>{{#hasSteps}}<ol>{{#steps}}<li><code>{{.}}</code></li>{{/steps}}</ol>{{/hasSteps}}{{^hasSteps}}none{{/hasSteps}}</td></tr>
+{{#inputs}}<tr><td>{{name}}{{#note}}<br><span class="meta">{{note}}</span>{{/note}}</td><td>{{type}}{{#elementType}} ({{elementType}}){{/elementType}}</td><td>{{shape}}</td><td>{{#hasSteps}}<ol>{{#steps}}<li><code>{{.}}</code></li>{{/steps}}</ol>{{/hasSteps}}{{^hasSteps}}none{{/hasSteps}}</td></tr>
 {{/inputs}}
 </tbody></table></div>
 </section>
@@ -241,7 +241,7 @@ that scripts cannot read, until you sign out.</p>
 <div class="scroll"><table>
 <thead><tr><th scope="col">Name</th><th scope="col">Type</th><th scope="col">Shape</th><th scope="col">Labels</th></tr></thead>
 <tbody>
-{{#outputs}}<tr><td>{{name}}{{#description}}<br><span class="meta">{{description}}</span>{{/description}}</td><td>{{type}}{{#elementType}} ({{elementType}}){{/elementType}}</td><td>{{shape}}</td><td>{{labels}}</td></tr>
+{{#outputs}}<tr><td>{{name}}{{#note}}<br><span class="meta">{{note}}</span>{{/note}}</td><td>{{type}}{{#elementType}} ({{elementType}}){{/elementType}}</td><td>{{shape}}</td><td>{{labels}}</td></tr>
 {{/outputs}}
 </tbody></table></div>
 </section>

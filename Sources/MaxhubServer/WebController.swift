@@ -170,7 +170,8 @@ struct WebController<Catalog: CatalogStore> {
     struct ModelView {
         struct Port {
             var name: String
-            var description: String?
+            /// Not `description`: a nil one would show the model's (Mustache looks a missing name up in outer contexts).
+            var note: String?
             var type: String
             var elementType: String?
             var shape: String
@@ -271,12 +272,12 @@ struct WebController<Catalog: CatalogStore> {
                     return options == "{}" ? step.name : "\(step.name) \(options)"
                 }
                 return ModelView.Port(
-                    name: input.name, description: input.description, type: input.type, elementType: input.elementType,
+                    name: input.name, note: input.description, type: input.type, elementType: input.elementType,
                     shape: Self.shape(input.shape), labels: nil, hasSteps: !steps.isEmpty, steps: steps)
             },
             outputs: (manifest?.outputs ?? []).prefix(Self.listedPorts).map { output in
                 ModelView.Port(
-                    name: output.name, description: output.description, type: output.type, elementType: output.elementType,
+                    name: output.name, note: output.description, type: output.type, elementType: output.elementType,
                     shape: Self.shape(output.shape), labels: output.labels, hasSteps: false, steps: [])
             },
             hasClaims: !(manifest?.claims ?? []).isEmpty,
@@ -327,7 +328,7 @@ struct WebController<Catalog: CatalogStore> {
 
     static func framework(_ manifest: Manifest?) -> String? {
         guard let framework = manifest?.framework else { return nil }
-        return framework.version.map { "\(framework.name) \($0)" } ?? framework.name
+        return framework.version.map { "\(framework.name) \($0.text)" } ?? framework.name
     }
 
     static func shape(_ shape: [Int]?) -> String {

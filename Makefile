@@ -12,10 +12,12 @@ PYTHON ?= python3
 VENV := .venv
 VENV_STAMP := $(VENV)/.installed
 SYSTEM_PACKAGES := libarchive-dev libsqlite3-dev libssl-dev libcurl4-openssl-dev zstd curl bubblewrap
+# What only the tests need: the browser the web catalog's tests drive.
+TEST_PACKAGES := chromium chromium-driver
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 MAXHUB := .build/debug/maxhub
 
-.PHONY: all run test build catalog deps bench-deps venv schema spdx bench bench-hash bench-pack bench-hub bench-pull clean help
+.PHONY: all run test build catalog deps test-deps bench-deps venv schema web spdx bench bench-hash bench-pack bench-hub bench-pull clean help
 
 all: build
 
@@ -54,14 +56,18 @@ spdx:
 	.venv-dev/bin/pip install --quiet --disable-pip-version-check -r scripts/requirements-dev.txt
 	.venv-dev/bin/python scripts/spdx-licenses.py
 
-build: deps schema
+## Keeps the copy of web/ (templates, stylesheet, script) compiled into the binary equal to web/.
+web:
+	@scripts/embed-web.sh
+
+build: deps schema web
 	$(SWIFT) build
 
 ## The catalog's model packages (catalog/*), trained reproducibly in .venv-catalog and packed with the built maxhub.
 catalog: build
 	MAXHUB="$(CURDIR)/$(MAXHUB)" bash catalog/build.sh
 
-test: deps venv schema catalog
+test: deps test-deps venv schema web catalog
 	$(SWIFT) build --build-tests
 	MAXHUB_PYTHON="$(CURDIR)/$(VENV)/bin/python" MAXHUB_BINARY="$(CURDIR)/$(MAXHUB)" \
 	  MAXHUB_CATALOG_BIN="$(CURDIR)/.venv-catalog/bin" \
@@ -74,6 +80,9 @@ run: build catalog
 	MAXHUB="$(CURDIR)/$(MAXHUB)" scripts/run-demo.sh "$(CURDIR)/.maxhub-data" 8080
 
 bench: bench-hash bench-pack bench-hub bench-pull
+
+test-deps:
+	@$(MAKE) --no-print-directory deps SYSTEM_PACKAGES="$(TEST_PACKAGES)"
 
 ## What the hub benchmarks compare against: nginx and wrk.
 bench-deps:

@@ -113,7 +113,7 @@ struct CatalogController<Catalog: CatalogStore, Blobs: BlobStore> {
                 "the archive \(body.archive.digest) has \(storedSize) bytes, not \(body.archive.size)", kind: "archive-mismatch")
         }
         let limits = configuration.archiveLimits
-        try await blobs.withLocalFile(for: body.archive.digest) { path in
+        let readme = try await blobs.withLocalFile(for: body.archive.digest) { path in
             try await NIOThreadPool.singleton.runIfActive {
                 try PublishCheck.archive(at: path, matches: manifest, limits: limits)
             }
@@ -124,7 +124,8 @@ struct CatalogController<Catalog: CatalogStore, Blobs: BlobStore> {
                 manifestJSON: try JSONValue(json: manifest.canonicalJSON()),
                 archive: body.archive,
                 publishedBy: identity.user,
-                publishedAt: Date()
+                publishedAt: Date(),
+                readme: readme
             )
         )
         metrics.publishes.increment()

@@ -19,6 +19,9 @@ public struct HubConfiguration: Sendable {
     /// What a published archive may hold.
     public var archiveLimits: ArchiveLimits
     public var logLevel: Logger.Level
+    /// The key of the web catalog's CSRF tokens. `maxhub serve` keeps it in `DIR/web.secret`, so that forms outlive a
+    /// restart; by default a random one.
+    public var webSecret: [UInt8]
 
     public init(
         dataDirectory: String,
@@ -29,7 +32,8 @@ public struct HubConfiguration: Sendable {
         anonymousRead: Bool = true,
         resumableUploadLifetime: Duration = .seconds(24 * 3600),
         archiveLimits: ArchiveLimits = ArchiveLimits(maxTotalSize: 64 << 30, maxEntryCount: 100_000),
-        logLevel: Logger.Level = .info
+        logLevel: Logger.Level = .info,
+        webSecret: [UInt8] = (0..<32).map { _ in UInt8.random(in: .min ... .max) }
     ) {
         self.dataDirectory = dataDirectory
         self.host = host
@@ -40,5 +44,6 @@ public struct HubConfiguration: Sendable {
         self.resumableUploadLifetime = resumableUploadLifetime
         self.archiveLimits = archiveLimits
         self.logLevel = logLevel
+        self.webSecret = webSecret
     }
 }

@@ -6,12 +6,15 @@ public struct HubRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// Nil for anonymous requests.
     public var identity: Identity?
+    /// The web catalog's signed-in browser, when its session cookie named a valid token.
+    var webSession: WebSession?
     /// The largest body a route may collect in memory (JSON bodies); blob uploads stream instead.
     public var maxUploadSize: Int
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         identity = nil
+        webSession = nil
         maxUploadSize = 4 << 20
     }
 

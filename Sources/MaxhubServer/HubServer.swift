@@ -10,6 +10,7 @@ import MaxhubStore
 public enum HubServer {
     public static let catalogFileName = "catalog.sqlite"
     public static let adminTokenFileName = "admin.token"
+    public static let webSecretFileName = "web.secret"
 
     /// Runs the hub. `announce` receives the URL once the server listens, and the admin token when one was made.
     public static func run(
@@ -28,6 +29,8 @@ public enum HubServer {
         let removed = try await blobs.removeAbandonedUploads(resumableOlderThan: configuration.resumableUploadLifetime)
         if removed > 0 { logger.info("removed abandoned uploads", metadata: ["count": "\(removed)"]) }
         let adminToken = try await bootstrapAdmin(catalog: catalog, dataDirectory: configuration.dataDirectory, logger: logger)
+        var configuration = configuration
+        configuration.webSecret = try webSecret(dataDirectory: configuration.dataDirectory)
         let host = configuration.host
         let app = buildApplication(configuration: configuration, catalog: catalog, blobs: blobs, logger: logger) { port in
             announce(HubAnnouncement(url: "http://\(host.contains(":") ? "[\(host)]" : host):\(port)", adminToken: adminToken))
@@ -45,6 +48,21 @@ public enum HubServer {
         _ = try await catalog.createToken(
             NewToken(user: "admin", roles: [.admin], hash: TokenSecret.hash(of: secret), createdBy: "maxhub serve", createdAt: Date()))
         logger.info("created the first admin token", metadata: ["file": "\(path)"])
+        return secret
+    }
+
+    /// The key of the web catalog's CSRF tokens, kept in `DIR/web.secret` (mode 0600) so that open forms survive a
+    /// restart; made on the first start.
+    static func webSecret(dataDirectory: String) throws -> [UInt8] {
+        let path = (dataDirectory as NSString).appendingPathComponent(webSecretFileName)
+        if let text = try? String(contentsOfFile: path, encoding: .utf8), let data = Data(base64Encoded: text.trimmingCharacters(in: .whitespacesAndNewlines)),
+            data.count >= 32
+        {
+            return Array(data)
+        }
+        var generator = SystemRandomNumberGenerator()
+        let secret = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+        try writePrivateFile(path, contents: Data(secret).base64EncodedString() + "\n")
         return secret
     }
 

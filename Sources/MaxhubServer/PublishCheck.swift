@@ -1,5 +1,6 @@
 import MaxhubArchive
 import MaxhubCore
+import MaxhubStore
 
 /// What the hub checks before it records a version: a valid manifest that names the version in the URL and lists its
 /// files, and an archive whose entries are exactly those files, safe, with the declared sizes and digests.
@@ -30,11 +31,16 @@ enum PublishCheck {
     }
 
     /// Reads the archive through libarchive (refusing unsafe entries and anything over `limits`) and compares its
-    /// entries with `files:`.
-    static func archive(at path: String, matches manifest: Manifest, limits: ArchiveLimits) throws(HubError) {
+    /// entries with `files:`. Returns the model card: the start of the manifest's `readme:` (else of a `README.md` that
+    /// `files:` lists), read in the same pass and bounded by `ModelCard.maxBytes`.
+    static func archive(at path: String, matches manifest: Manifest, limits: ArchiveLimits) throws(HubError) -> ModelCard? {
         let entries: [InspectedEntry]
+        let readme: [UInt8]?
         do {
-            entries = try ArchiveInspector(limits: limits).inspect(archiveAt: path)
+            let report = try ArchiveInspector(limits: limits).inspect(
+                archiveAt: path, keepingPrefixOf: readmePath(of: manifest) ?? "", maxBytes: ModelCard.maxBytes + 1)
+            entries = report.entries
+            readme = report.prefix
         } catch {
             let detail = error.description.replacingOccurrences(of: path, with: "the archive")
             throw .badRequest(detail, kind: "invalid-archive")
@@ -45,5 +51,12 @@ enum PublishCheck {
                 "the archive does not match the manifest's files:", kind: "archive-mismatch",
                 errors: mismatches.map { ProblemDetails.Item(path: $0.path, message: $0.problem) })
         }
+        return readme.map { ModelCard(bytes: $0) }
+    }
+
+    /// The package's model card file: `readme:`, else a `README.md` at the root.
+    static func readmePath(of manifest: Manifest) -> String? {
+        if let readme = manifest.readme { return readme }
+        return manifest.files?.contains { $0.path == "README.md" } == true ? "README.md" : nil
     }
 }

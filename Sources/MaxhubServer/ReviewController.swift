@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Logging
 import MaxhubCore
 import MaxhubStore
 
@@ -20,6 +21,17 @@ struct ReviewController<Catalog: CatalogStore> {
         let name = try context.modelName()
         let version = try context.version()
         let body = try await request.decode(as: ReviewRequest.self, context: context)
+        return VersionDetail(try await review(body, of: name, version: version, by: reviewer, logger: context.logger))
+    }
+
+    /// Records a reviewer's decision on a pending version: the rules of the workflow (four-eyes, pending only, a note
+    /// to reject, known licenses to approve), shared by the API and the web catalog's review page.
+    func review(
+        _ body: ReviewRequest, of name: ModelName, version: Version, by reviewer: Identity, logger: Logger
+    ) async throws -> VersionRecord {
+        guard reviewer.roles.permit(.reviewer) else {
+            throw HubError.forbidden("\(reviewer.user) has the roles \(reviewer.roles.map(\.rawValue).joined(separator: ", ")); this needs reviewer")
+        }
         guard let record = try await catalog.version(version, of: name, visibility: .everything) else {
             throw HubError.notFound("no version \(version) of \(name)")
         }
@@ -38,9 +50,9 @@ struct ReviewController<Catalog: CatalogStore> {
             NewReview(
                 name: name, version: record.version, reviewer: reviewer.user, decision: body.decision, license: license,
                 note: note?.isEmpty == false ? note : nil, at: Date()))
-        context.logger.info(
+        logger.info(
             "reviewed", metadata: ["model": "\(name)", "version": "\(record.version)", "by": "\(reviewer.user)", "decision": "\(body.decision)"])
-        return VersionDetail(reviewed)
+        return reviewed
     }
 
     /// The licenses a review records: the verdict's corrections where given, else the declared ones. An approval

@@ -49,7 +49,7 @@ extension Request {
         return nil
     }
 
-    private static func formDecode(_ text: Substring) -> String {
+    static func formDecode(_ text: Substring) -> String {
         let spaced = text.replacingOccurrences(of: "+", with: " ")
         return spaced.removingPercentEncoding ?? spaced
     }

@@ -10,6 +10,7 @@ enum CatalogSchema {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1", migrate: v1)
         migrator.registerMigration("v2-reviews", migrate: v2Reviews)
+        migrator.registerMigration("v3-readmes", migrate: v3Readmes)
         return migrator
     }
 
@@ -137,6 +138,25 @@ enum CatalogSchema {
                 CREATE TRIGGER review_no_delete BEFORE DELETE ON review
                 BEGIN
                     SELECT RAISE(ABORT, 'a review is final');
+                END;
+                """
+        )
+    }
+
+    /// Model cards: the README text a version's archive carried when it was published (bounded by the publisher), kept
+    /// apart from `version` so that searches never read it. A README is as immutable as its version.
+    private static func v3Readmes(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE version_readme (
+                    version_id INTEGER PRIMARY KEY REFERENCES version(id),
+                    text TEXT NOT NULL,
+                    truncated INTEGER NOT NULL CHECK (truncated IN (0, 1))
+                );
+
+                CREATE TRIGGER version_readme_no_update BEFORE UPDATE ON version_readme
+                BEGIN
+                    SELECT RAISE(ABORT, 'a README is as immutable as its version');
                 END;
                 """
         )

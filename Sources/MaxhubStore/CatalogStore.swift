@@ -8,13 +8,21 @@ import MaxhubCore
 /// `SQLiteCatalogStore` is the embedded implementation; `CatalogStoreContract` in the tests is what any other one (a
 /// PostgreSQL store, say) must pass.
 public protocol CatalogStore: Sendable {
-    /// Records a new version as `pending`, creating its model on the first version, and appends a `version.publish`
-    /// audit entry. Throws `CatalogError.versionExists` when the model already has this version (build metadata ignored).
+    /// Records a new version as `pending` with its model card, creating its model on the first version, and appends a
+    /// `version.publish` audit entry. Throws `CatalogError.versionExists` when the model already has this version (build metadata ignored).
     func publishVersion(_ version: NewVersion) async throws -> VersionRecord
 
     /// One page of the models that have a visible version, each described by its latest visible version, which must
     /// also match the query's text and filters. Ordered by relevance when there is text, by name otherwise.
     func searchModels(_ query: ModelQuery, visibility: CatalogVisibility) async throws -> ModelSearchResult
+
+    /// How many of the models a search finds have each task, framework and license (`CatalogFacets`); the query's page
+    /// is ignored.
+    func facets(_ query: ModelQuery, visibility: CatalogVisibility) async throws -> CatalogFacets
+
+    /// The model card of one visible version, found by SemVer equality; nil when the version is not visible or its
+    /// archive carried no README.
+    func modelCard(of name: ModelName, version: Version, visibility: CatalogVisibility) async throws -> ModelCard?
 
     /// The visible versions of a model, highest precedence first; empty when the model is unknown or none is visible.
     func versions(of name: ModelName, visibility: CatalogVisibility) async throws -> [VersionRecord]

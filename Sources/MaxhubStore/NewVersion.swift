@@ -9,15 +9,21 @@ public struct NewVersion: Sendable {
     public var archive: ArchiveReference
     public var publishedBy: String
     public var publishedAt: Date
+    /// The README the archive carried, if any.
+    public var readme: ModelCard?
 
     public var name: ModelName { manifest.name }
     public var version: Version { manifest.version }
 
-    public init(manifest: Manifest, manifestJSON: JSONValue, archive: ArchiveReference, publishedBy: String, publishedAt: Date) {
+    public init(
+        manifest: Manifest, manifestJSON: JSONValue, archive: ArchiveReference, publishedBy: String, publishedAt: Date,
+        readme: ModelCard? = nil
+    ) {
         self.manifest = manifest
         self.manifestJSON = manifestJSON
         self.archive = archive
         self.publishedBy = publishedBy
         self.publishedAt = publishedAt
+        self.readme = readme
     }
 }

@@ -21,6 +21,41 @@ extension SQLiteCatalogStore {
         }
     }
 
+    public func facets(_ query: ModelQuery, visibility: CatalogVisibility) async throws -> CatalogFacets {
+        var byTask = query
+        byTask.task = nil
+        var byFramework = query
+        byFramework.framework = nil
+        var byLicense = query
+        byLicense.license = nil
+        let tasks = Self.searchSource(byTask, visibility: visibility).from
+        let frameworks = Self.searchSource(byFramework, visibility: visibility).from
+        let licenses = Self.searchSource(byLicense, visibility: visibility).from
+        return try await read { db in
+            func counts(_ values: SQL) throws -> [FacetCount] {
+                let request: SQLRequest<Row> = """
+                    SELECT value, COUNT(*) AS count FROM (\(values)) WHERE value IS NOT NULL
+                    GROUP BY value ORDER BY count DESC, value
+                    """
+                return try request.fetchAll(db).map { row in
+                    FacetCount(value: try row.decode(String.self, forColumn: "value"), count: try row.decode(Int.self, forColumn: "count"))
+                }
+            }
+            // UNION, not UNION ALL: a model whose parts share a license counts once for it.
+            return CatalogFacets(
+                tasks: try counts("SELECT v.task AS value \(tasks)"),
+                frameworks: try counts("SELECT v.framework AS value \(frameworks)"),
+                licenses: try counts(
+                    """
+                    SELECT v.license_code AS value, m.id AS model \(licenses)
+                    UNION SELECT v.license_weights, m.id \(licenses)
+                    UNION SELECT v.license_data, m.id \(licenses)
+                    """
+                )
+            )
+        }
+    }
+
     /// The `FROM ... WHERE ...` that yields one row per matching model (`m`) with its latest visible version (`v`),
     /// and the order of the results.
     ///

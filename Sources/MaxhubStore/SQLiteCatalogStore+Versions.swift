@@ -29,6 +29,11 @@ extension SQLiteCatalogStore {
                 let record = try VersionRow.record(from: found)
                 throw CatalogError.versionExists(record.name, record.version, record.state)
             }
+            if let readme = new.readme, let versionID = row.id {
+                try db.execute(
+                    literal: "INSERT INTO version_readme (version_id, text, truncated) VALUES (\(versionID), \(readme.text), \(readme.truncated))"
+                )
+            }
             var audit = AuditEntryRow(
                 at: new.publishedAt, actor: new.publishedBy, action: AuditAction.publish, subject: "\(name)@\(new.version)",
                 to: .pending
@@ -59,6 +64,20 @@ extension SQLiteCatalogStore {
                 AND \(visibility.sqlPredicate(on: "v"))
                 """
             return try request.fetchOne(db).map(VersionRow.record(from:))
+        }
+    }
+
+    public func modelCard(of name: ModelName, version: Version, visibility: CatalogVisibility) async throws -> ModelCard? {
+        try await read { db in
+            let request: SQLRequest<Row> = """
+                SELECT r.text, r.truncated
+                FROM version v JOIN model m ON m.id = v.model_id JOIN version_readme r ON r.version_id = v.id
+                WHERE m.name = \(name.description) AND v.version_key = \(version.withoutBuild.description)
+                AND \(visibility.sqlPredicate(on: "v"))
+                """
+            return try request.fetchOne(db).map { row in
+                ModelCard(text: try row.decode(String.self, forColumn: "text"), truncated: try row.decode(Bool.self, forColumn: "truncated"))
+            }
         }
     }
 }

@@ -25,7 +25,7 @@ enum CatalogFixtures {
         name: String = "digits-classifier", version: String = "1.0.0", task: String = "image-classification",
         description: String = "Handwritten digit classifier (8x8 grayscale).",
         license: Manifest.Licenses = .init(code: "Apache-2.0", weights: "Apache-2.0", data: "CC-BY-4.0"),
-        framework: String? = "onnxruntime", publishedBy: String = "alice", publishedAt: Date = time
+        framework: String? = "onnxruntime", publishedBy: String = "alice", publishedAt: Date = time, readme: ModelCard? = nil
     ) throws -> NewVersion {
         let manifest = try makeManifest(
             name: name, version: version, task: task, description: description, license: license, framework: framework
@@ -33,7 +33,7 @@ enum CatalogFixtures {
         return NewVersion(
             manifest: manifest, manifestJSON: try JSONValue(encoding: manifest),
             archive: ArchiveReference(digest: Digest.of(Data("\(name)@\(version)".utf8)), size: 4096),
-            publishedBy: publishedBy, publishedAt: publishedAt
+            publishedBy: publishedBy, publishedAt: publishedAt, readme: readme
         )
     }
 

@@ -1,0 +1,37 @@
+extension ArchiveInspector {
+    /// What `inspect(archiveAt:keepingPrefixOf:maxBytes:)` tells: the entries, and the first bytes of one of them.
+    public struct PrefixReport: Sendable {
+        public var entries: [InspectedEntry]
+        /// Up to `maxBytes` bytes of the entry, or nil when the archive has no such file.
+        public var prefix: [UInt8]?
+        /// Whether the entry holds more than the prefix.
+        public var isTruncated: Bool
+    }
+
+    /// Inspects the archive like `inspect(archiveAt:)` and keeps the first `maxBytes` of the file at `keptPath`
+    /// (a package's README, say), however large it is. Nothing else is held in memory.
+    public func inspect(archiveAt path: String, keepingPrefixOf keptPath: String, maxBytes: Int) throws(ArchiveError) -> PrefixReport {
+        let session = try ArchiveReadSession(archivePath: path)
+        var checker = EntrySafetyChecker(limits: limits)
+        var entries: [InspectedEntry] = []
+        var prefix: [UInt8]?
+        var isTruncated = false
+        while let header = try session.nextHeader() {
+            guard let entry = try checker.admit(header) else { continue }
+            guard entry.path == keptPath, entry.kind == .file, prefix == nil else {
+                entries.append(try session.inspect(entry))
+                continue
+            }
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(Int(min(entry.declaredSize, Int64(maxBytes))))
+            entries.append(
+                try session.inspect(entry) { block, _ in
+                    let room = maxBytes - bytes.count
+                    if block.count > room { isTruncated = true }
+                    if room > 0 { bytes.append(contentsOf: block.prefix(room)) }
+                })
+            prefix = bytes
+        }
+        return PrefixReport(entries: entries, prefix: prefix, isTruncated: isTruncated)
+    }
+}

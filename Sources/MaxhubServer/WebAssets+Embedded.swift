@@ -39,7 +39,7 @@ button.link{background:none;border:0;color:var(--link);text-decoration:underline
 .pager{display:flex;gap:1rem;align-items:center;margin:1rem 0}
 .model-head p{margin:.25rem 0}
 .layout{display:grid;grid-template-columns:minmax(0,1fr) 20rem;gap:1.5rem}.layout>*,.browse>*{min-width:0}
-.card{border:1px solid var(--line);border-radius:6px;padding:0 1rem;overflow-wrap:anywhere}
+.card{border:1px solid var(--line);border-radius:6px;padding:0 1rem;overflow-wrap:break-word}.card table{display:block;overflow-x:auto}
 .card img{max-width:100%}
 pre,code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.9em}
 pre{background:var(--soft);padding:.6rem;border-radius:4px;overflow-x:auto}
@@ -58,6 +58,7 @@ dl.pairs{display:grid;grid-template-columns:max-content 1fr;gap:.2rem .8rem;marg
 footer{max-width:72rem;margin:2rem auto;padding:0 1rem;color:var(--muted);font-size:.85rem}
 .visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
 @media (max-width:48rem){.browse,.layout{grid-template-columns:1fr}.bar form{margin:0}h1{font-size:1.35rem}}
+.wrap{overflow-wrap:anywhere}
 """####,
         "catalog.js": ####"""
 // Copy buttons: each button[data-copy] copies the text of the element whose id it names. Without JavaScript the
@@ -282,7 +283,7 @@ that scripts cannot read, until you sign out.</p>
 {{/versions}}
 </tbody></table>
 </section>
-{{#source}}<section aria-labelledby="source"><h2 id="source">Source</h2><p><a href="{{source}}" rel="nofollow noopener">{{source}}</a></p></section>{{/source}}
+{{#source}}<section aria-labelledby="source"><h2 id="source">Source</h2><p class="wrap"><a href="{{source}}" rel="nofollow noopener">{{source}}</a></p></section>{{/source}}
 </aside>
 </div>
 {{> foot}}

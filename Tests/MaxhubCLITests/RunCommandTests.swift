@@ -215,6 +215,52 @@ struct RunCommandTests {
     }
 }
 
+extension RunCommandTests {
+    @Test func aServerThatDoesNotComeUpIsStoppedAndItsLastLinesShown() async throws {
+        let harness = try CLIHarness()
+        defer { harness.cleanUp() }
+        let hub = try RunningHub(dataFolder: harness.url("hub").path)
+        defer { hub.stop() }
+        let admin = try #require(hub.printedAdminToken)
+        try harness.write("url: \"\(hub.url)\"\ntoken: \"\(admin)\"\ncache: \"\(harness.url("cache").path)\"\n", to: "config/maxhub/config.yaml")
+        chmod(harness.url("config/maxhub/config.yaml").path, 0o600)
+        let reviewer = try harness.run("token", "create", "--user", "rita", "--role", "reviewer").stdout.trimmingCharacters(in: .newlines)
+        // 1.0.0 crashes at start; 1.0.1 never answers its health check.
+        for (version, command) in [("1.0.0", #"[sh, -c, "echo loading weights; echo 'boom: model.onnx is not a model' >&2; exit 3"]"#), ("1.0.1", "[sleep, '30']")] {
+            let folder = harness.url("failing-\(version)").path
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            try """
+                name: failing-model
+                version: \(version)
+                task: other
+                description: A server that never becomes ready.
+                license: {code: MIT, weights: MIT, data: CC0-1.0}
+                inputs: [{name: x, type: tensor}]
+                outputs: [{name: y, type: tensor}]
+                serving: {api: max, port: 5000, health: /model/metadata, command: \(command)}
+                """.write(toFile: "\(folder)/maxhub.yaml", atomically: true, encoding: .utf8)
+            try "weights".write(toFile: "\(folder)/model.onnx", atomically: true, encoding: .utf8)
+            #expect(try harness.run("publish", folder).status == 0)
+            #expect(try harness.run("review", "approve", "failing-model@\(version)", "--token", reviewer).status == 0)
+        }
+
+        let crashed = try harness.run("run", "failing-model@1.0.0", "--runtime", "process", "--port", "0")
+        #expect(crashed.status == 1)
+        #expect(crashed.stderr.hasPrefix("error: failing-model@1.0.0 did not start: the server stopped before it was ready (exit status 3); its last lines:"))
+        #expect(crashed.stderr.contains("  | loading weights\n  | boom: model.onnx is not a model"), "\(crashed.stderr)")
+
+        let started = Date()
+        let silent = try harness.run("run", "failing-model@1.0.1", "--runtime", "process", "--port", "0", "--timeout", "2")
+        #expect(silent.status == 1)
+        #expect(silent.stderr.contains("did not start: the server did not answer http://127.0.0.1:"), "\(silent.stderr)")
+        #expect(silent.stderr.contains("/model/metadata within 2 s (the server printed nothing)"), "\(silent.stderr)")
+        #expect(Date().timeIntervalSince(started) < 20, "the silent server is stopped, not waited for")
+        #expect(try harness.run("ps").stdout.isEmpty)
+        let leftovers = try Command.run("/usr/bin/pgrep", ["-f", "^sleep 30$"])
+        #expect(leftovers == 1, "no sleep 30 keeps running")
+    }
+}
+
 /// A long-running `maxhub` command: its output in files, its first line awaited, stopped with a signal.
 final class BackgroundCommand {
     let process = Process()

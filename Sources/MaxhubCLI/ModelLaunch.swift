@@ -77,7 +77,7 @@ enum ModelLaunch {
         do {
             let plan = try LaunchPlan.make(
                 manifest: manifest, packagePath: pulled.path, runtime: runtime, hostPort: port, bubblewrap: bubblewrap,
-                detached: detached)
+                detached: detached, searchPath: (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").map(String.init))
             return PreparedModel(manifest: manifest, packagePath: pulled.path, cache: cache, plan: plan)
         } catch {
             throw CLIFailure(error.description)

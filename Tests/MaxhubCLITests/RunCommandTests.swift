@@ -205,7 +205,9 @@ struct RunCommandTests {
         let process = try harness.run(["run", "digits-classifier", "--dry-run", "--port", "5001"], environment: ["PATH": "\(engines):/usr/bin:/bin"])
         let bwrap = FileManager.default.isExecutableFile(atPath: "/usr/bin/bwrap")
         let sandbox = bwrap
-            ? "/usr/bin/bwrap --ro-bind / / --dev /dev --proc /proc --tmpfs /tmp --ro-bind \(package) \(package) --unshare-pid --die-with-parent --chdir \(package) -- "
+            ? "/usr/bin/bwrap --ro-bind / / --dev /dev --proc /proc --tmpfs /tmp "
+                + (engines.hasPrefix("/tmp/") ? "--ro-bind \(engines) \(engines) " : "")
+                + "--ro-bind \(package) \(package) --unshare-pid --die-with-parent --chdir \(package) -- "
             : ""
         #expect(process.stdout == """
             cd \(package) && HOST=127.0.0.1 MAXHUB_MODEL_DIR=\(package) PORT=5001 PYTHONDONTWRITEBYTECODE=1 \(sandbox)python3 serve.py

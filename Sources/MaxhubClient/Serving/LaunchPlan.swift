@@ -52,9 +52,12 @@ extension LaunchPlan {
     /// `serving.command` in the package folder with `PORT`, `HOST=127.0.0.1` and `MAXHUB_MODEL_DIR`; with `bubblewrap`
     /// (the path of `bwrap`) it runs in a sandbox where the whole file system is read-only, /tmp is private and empty,
     /// and the process sees only its own process tree; a foreground server dies with `maxhub`.
+    ///
+    /// The sandbox's /tmp would hide programs that live under /tmp (a virtual environment in a checkout there), so each
+    /// `searchPath` folder under /tmp stays visible, read-only: `PREFIX/bin` brings its `PREFIX`, another folder itself.
     public static func make(
         manifest: Manifest, packagePath: String, runtime: ServingRuntime, hostPort: Int, bubblewrap: String? = nil,
-        detached: Bool = false
+        detached: Bool = false, searchPath: [String] = []
     ) throws(LaunchError) -> LaunchPlan {
         let serving = manifest.serving
         let health = serving.health ?? (serving.api == "oip-v2" ? "/v2/health/ready" : "/model/metadata")
@@ -86,8 +89,11 @@ extension LaunchPlan {
             if let bubblewrap {
                 var sandbox = [
                     bubblewrap, "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp",
-                    "--ro-bind", packagePath, packagePath, "--unshare-pid",
                 ]
+                for folder in temporaryPrefixes(searchPath) where folder != packagePath {
+                    sandbox += ["--ro-bind", folder, folder]
+                }
+                sandbox += ["--ro-bind", packagePath, packagePath, "--unshare-pid"]
                 if !detached { sandbox.append("--die-with-parent") }
                 sandbox += ["--chdir", packagePath, "--"]
                 arguments = sandbox + command
@@ -99,6 +105,22 @@ extension LaunchPlan {
                 ],
                 hostPort: hostPort, servingPort: hostPort, containerName: nil, healthPath: health)
         }
+    }
+
+    /// The folders of `searchPath` under /tmp that a sandbox must keep: `PREFIX` for `PREFIX/bin`, else the folder; each
+    /// once, and none inside another.
+    static func temporaryPrefixes(_ searchPath: [String]) -> [String] {
+        var prefixes: [String] = []
+        for entry in searchPath where entry.hasPrefix("/tmp/") {
+            var folder = entry
+            while folder.count > 1 && folder.hasSuffix("/") { folder.removeLast() }
+            if folder.hasSuffix("/bin") { folder = String(folder.dropLast(4)) }
+            guard folder.count > "/tmp/".count, !folder.split(separator: "/").contains("..") else { continue }
+            if prefixes.contains(where: { folder == $0 || folder.hasPrefix($0 + "/") }) { continue }
+            prefixes.removeAll { $0.hasPrefix(folder + "/") }
+            prefixes.append(folder)
+        }
+        return prefixes
     }
 
     /// `maxhub-NAME-VERSION`, in the characters container names allow.

@@ -47,7 +47,7 @@ extension MaxhubCommand {
             signal(SIGINT, SIG_IGN)
             signal(SIGTERM, SIG_IGN)
             let stopRequested = SignalLatch([SIGINT, SIGTERM])
-            let (server, registry) = try await ModelLaunch.start(model, detached: detach, timeout: launch.timeout)
+            let (server, registry) = try await ModelLaunch.start(model, detached: detach, timeout: launch.timeout) { stopRequested.isSet }
             Terminal.standardOutput.writeLine(model.plan.url)
             if detach {
                 Terminal.standardError.writeLine(

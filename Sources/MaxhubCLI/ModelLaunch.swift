@@ -110,7 +110,9 @@ enum ModelLaunch {
 
     /// Starts the planned server, records it for `maxhub ps` and `maxhub stop`, and waits until its health check
     /// answers. On failure the server is stopped and its last log lines are part of the error.
-    static func start(_ model: PreparedModel, detached: Bool, timeout: Int) async throws -> (ModelServer, RunRegistry) {
+    static func start(
+        _ model: PreparedModel, detached: Bool, timeout: Int, interrupted: @escaping () -> Bool = { false }
+    ) async throws -> (ModelServer, RunRegistry) {
         let registry = RunRegistry(cache: model.cache)
         if let existing = registry.record(model.runID), existing.isAlive {
             throw CLIFailure("\(model.manifest.reference) already runs at \(existing.url); maxhub stop \(model.manifest.name) stops it")
@@ -126,9 +128,15 @@ enum ModelLaunch {
             id: model.runID, name: model.manifest.name, version: model.manifest.version, runtime: model.plan.runtime,
             pid: server.pid, containerName: model.plan.containerName, url: model.plan.url, log: server.logPath,
             package: model.packagePath, detached: detached, startedAt: Date())
-        try registry.save(record)
         do {
-            try await server.waitUntilReady(timeout: .seconds(timeout), starterMayExit: detached && model.plan.runtime != .process)
+            try registry.save(record)
+        } catch {
+            await server.stop(grace: .seconds(5))
+            throw CLIFailure("cannot record the run in \(registry.folder): \(error.localizedDescription)")
+        }
+        do {
+            try await server.waitUntilReady(
+                timeout: .seconds(timeout), starterMayExit: detached && model.plan.runtime != .process, interrupted: interrupted)
         } catch {
             await server.stop(grace: .seconds(5))
             registry.remove(model.runID)

@@ -64,11 +64,14 @@ public final class ModelServer: @unchecked Sendable {
 
     /// Polls `plan.healthURL` until it answers 2xx, the process ends, or `timeout` passes.
     /// `starterMayExit`: the started program only starts the server and exits 0 (`docker run --detach`).
+    /// `interrupted` is asked between attempts; when it says yes, the wait ends with an error.
     public func waitUntilReady(
-        timeout: Duration, starterMayExit: Bool = false, http: HTTPClient = HubClient.sharedHTTPClient
+        timeout: Duration, starterMayExit: Bool = false, http: HTTPClient = HubClient.sharedHTTPClient,
+        interrupted: () -> Bool = { false }
     ) async throws(LaunchError) {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
+            if interrupted() { throw LaunchError("interrupted before the server was ready") }
             if !isRunning && !(starterMayExit && exitStatus == 0) {
                 throw LaunchError("the server stopped before it was ready (\(endedHow))")
             }

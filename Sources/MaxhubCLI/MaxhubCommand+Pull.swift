@@ -46,25 +46,30 @@ extension MaxhubCommand {
 
         func run() async throws {
             let (name, range) = try Self.parse(reference)
-            let offline = ["1", "true", "yes"].contains(ProcessInfo.processInfo.environment["MAXHUB_OFFLINE"]?.lowercased() ?? "")
-            let puller = PackagePuller(client: try hub.client(), cache: try cacheOptions.packageCache(), offline: offline, acceptNewDigest: trustNew)
-            let progress = TransferProgress(label: "pulling \(name)", total: 0)
-            let result: PackagePuller.Result
-            do {
-                result = try await puller.pull(name, range: range, includePrerelease: pre) { done, total in
-                    progress.update(done, total: total)
-                }
-                progress.finish()
-            } catch let error as PullError {
-                progress.finish()
-                throw CLIFailure(error.description, code: error.isVerificationFailure ? .verificationFailed : .notFound)
-            } catch let error as HubClientError {
-                progress.finish()
-                throw CLIFailure(error)
-            }
+            let result = try await Self.pull(name, range, pre: pre, trustNew: trustNew, hub: hub, cache: try cacheOptions.packageCache())
             if json { return try JSONOutput.write(result) }
             Terminal.standardOutput.writeLine("\(result.name)@\(result.version)")
             Terminal.standardOutput.writeLine(result.path)
+        }
+
+        /// Pulls with a progress bar on a terminal (`MAXHUB_OFFLINE=1`: from the cache alone), turning failures into the
+        /// CLI's exit codes: 4 for a failed check, 3 for nothing to pull, the hub's refusals as theirs.
+        static func pull(
+            _ name: ModelName, _ range: VersionRange, pre: Bool, trustNew: Bool = false, hub: HubOptions, cache: PackageCache
+        ) async throws -> PackagePuller.Result {
+            let offline = ["1", "true", "yes"].contains(Environment.value("MAXHUB_OFFLINE")?.lowercased() ?? "")
+            let puller = PackagePuller(client: try hub.client(), cache: cache, offline: offline, acceptNewDigest: trustNew)
+            let progress = TransferProgress(label: "pulling \(name)", total: 0)
+            defer { progress.finish() }
+            do {
+                return try await puller.pull(name, range: range, includePrerelease: pre) { done, total in
+                    progress.update(done, total: total)
+                }
+            } catch let error as PullError {
+                throw CLIFailure(error.description, code: error.isVerificationFailure ? .verificationFailed : .notFound)
+            } catch let error as HubClientError {
+                throw CLIFailure(error)
+            }
         }
 
         /// `NAME` or `NAME@RANGE`.
@@ -129,7 +134,8 @@ extension MaxhubCommand {
             let model = try await ModelLaunch.prepare(
                 reference, hub: hub, cacheOptions: cacheOptions, options: launch, detached: false, defaultPort: 0, checkPort: true)
             let reference = model.manifest.reference
-            let problems = (try? model.cache.verifyPackage(model.manifest.name, model.manifest.version)) ?? []
+            // A package extracted just now was checked file by file; one that was already cached is checked again here.
+            let problems = model.justExtracted ? [] : (try? model.cache.verifyPackage(model.manifest.name, model.manifest.version)) ?? []
             guard problems.isEmpty else {
                 throw CLIFailure("\(reference) differs from its manifest: " + problems.joined(separator: "; "), code: .verificationFailed)
             }

@@ -29,6 +29,8 @@ struct PreparedModel {
     var packagePath: String
     var cache: PackageCache
     var plan: LaunchPlan
+    /// Whether the pull extracted and checked the package just now (rather than finding it in the cache).
+    var justExtracted: Bool
 
     var runID: String { LaunchPlan.containerName(manifest.name, manifest.version) }
 }
@@ -42,20 +44,7 @@ enum ModelLaunch {
     ) async throws -> PreparedModel {
         let (name, range) = try MaxhubCommand.Pull.parse(reference)
         let cache = try cacheOptions.packageCache()
-        let offline = ["1", "true", "yes"].contains(ProcessInfo.processInfo.environment["MAXHUB_OFFLINE"]?.lowercased() ?? "")
-        let puller = PackagePuller(client: try hub.client(), cache: cache, offline: offline)
-        let progress = TransferProgress(label: "pulling \(name)", total: 0)
-        let pulled: PackagePuller.Result
-        do {
-            pulled = try await puller.pull(name, range: range, includePrerelease: options.pre) { progress.update($0, total: $1) }
-            progress.finish()
-        } catch let error as PullError {
-            progress.finish()
-            throw CLIFailure(error.description, code: error.isVerificationFailure ? .verificationFailed : .notFound)
-        } catch let error as HubClientError {
-            progress.finish()
-            throw CLIFailure(error)
-        }
+        let pulled = try await MaxhubCommand.Pull.pull(name, range, pre: options.pre, hub: hub, cache: cache)
         let manifest: Manifest
         do {
             manifest = try Manifest(contentsOfPackage: URL(fileURLWithPath: pulled.path))
@@ -78,7 +67,7 @@ enum ModelLaunch {
             let plan = try LaunchPlan.make(
                 manifest: manifest, packagePath: pulled.path, runtime: runtime, hostPort: port, bubblewrap: bubblewrap,
                 detached: detached, searchPath: (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").map(String.init))
-            return PreparedModel(manifest: manifest, packagePath: pulled.path, cache: cache, plan: plan)
+            return PreparedModel(manifest: manifest, packagePath: pulled.path, cache: cache, plan: plan, justExtracted: pulled.extracted)
         } catch {
             throw CLIFailure(error.description)
         }

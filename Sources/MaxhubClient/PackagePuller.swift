@@ -28,6 +28,8 @@ public struct PackagePuller: Sendable {
         public var downloaded: Bool
         /// Whether the download continued a partial one with a ranged request.
         public var resumed: Bool
+        /// Whether the package was extracted and every file checked by this pull (false when it was already cached).
+        public var extracted: Bool
     }
 
     public func pull(_ name: ModelName, range: VersionRange, includePrerelease: Bool, progress: @escaping @Sendable (Int64, Int64) -> Void = { _, _ in })
@@ -39,7 +41,7 @@ public struct PackagePuller: Sendable {
             }
             return Result(
                 name: name, version: version, digest: cache.trustedDigest(name, version), path: cache.packagePath(name, version),
-                downloaded: false, resumed: false)
+                downloaded: false, resumed: false, extracted: false)
         }
         let resolution = try await client.resolve(name, range: range.text, includePrerelease: includePrerelease)
         let version = resolution.version
@@ -49,7 +51,7 @@ public struct PackagePuller: Sendable {
         }
         let packagePath = cache.packagePath(name, version)
         if FileManager.default.fileExists(atPath: packagePath) {
-            return Result(name: name, version: version, digest: digest, path: packagePath, downloaded: false, resumed: false)
+            return Result(name: name, version: version, digest: digest, path: packagePath, downloaded: false, resumed: false, extracted: false)
         }
 
         let blob = cache.blobPath(digest)
@@ -116,7 +118,8 @@ public struct PackagePuller: Sendable {
             atPath: (packagePath as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         try FileManager.default.moveItem(atPath: staging, toPath: packagePath)
         try cache.trust(digest, for: name, version)
-        return Result(name: name, version: version, digest: digest, path: packagePath, downloaded: downloaded, resumed: resumed)
+        return Result(
+            name: name, version: version, digest: digest, path: packagePath, downloaded: downloaded, resumed: resumed, extracted: true)
     }
 }
 

@@ -48,6 +48,7 @@ struct PullCommandTests {
         // Cached: nothing is downloaded again.
         let again = try harness.run(["pull", "digits-classifier", "--json"] + common)
         #expect(again.stdout.contains(#""downloaded" : false"#))
+        #expect(again.stdout.contains(#""extracted" : false"#))
         #expect(try Self.count(hub, status: 200) == 1)
         #expect(try harness.run(["verify", "digits-classifier@1.0.0", "--cache", cache]).status == 0)
         #expect(try harness.run(["ls", "--cache", cache]).lines == ["digits-classifier@1.0.0  \(path)"])
@@ -63,6 +64,7 @@ struct PullCommandTests {
         let resumed = try harness.run(["pull", "digits-classifier@1.0.0", "--json"] + common)
         #expect(resumed.status == 0, "\(resumed.stderr)")
         #expect(resumed.stdout.contains(#""resumed" : true"#))
+        #expect(resumed.stdout.contains(#""extracted" : true"#))
         #expect(try Self.count(hub, status: 206) == 1)
         #expect(FileManager.default.contents(atPath: path + "/model.onnx") == FileManager.default.contents(atPath: source + "/model.onnx"))
 

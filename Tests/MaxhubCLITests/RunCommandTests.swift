@@ -160,6 +160,14 @@ struct RunCommandTests {
         // A looser tolerance lets it pass; nothing keeps running afterwards.
         #expect(try harness.run(["verify", "--claims", "digits-classifier@1.0.1", "--tolerance", "5"], environment: Self.environment).status == 0)
         #expect(try harness.run("ps").stdout.isEmpty)
+
+        // A cached package is re-checked before its server starts: a changed file fails the verification, nothing runs.
+        try "0\n1\n".write(toFile: harness.url("cache/packages/wine-classifier/1.0.0/labels.txt").path, atomically: true, encoding: .utf8)
+        let tampered = try harness.run(["verify", "--claims", "wine-classifier"], environment: Self.environment)
+        #expect(tampered.status == 4)
+        #expect(tampered.stderr.contains("wine-classifier@1.0.0 differs from its manifest"), "\(tampered.stderr)")
+        #expect(tampered.stderr.contains("labels.txt"))
+        #expect(!FileManager.default.fileExists(atPath: harness.url("cache/runs/maxhub-wine-classifier-1.0.0.json").path))
     }
 
     @Test func busyPortsDryRunsAndTheRuntimeChoice() async throws {
@@ -257,6 +265,18 @@ extension RunCommandTests {
         #expect(silent.stderr.contains("did not start: the server did not answer http://127.0.0.1:"), "\(silent.stderr)")
         #expect(silent.stderr.contains("/model/metadata within 2 s (the server printed nothing)"), "\(silent.stderr)")
         #expect(Date().timeIntervalSince(started) < 20, "the silent server is stopped, not waited for")
+
+        // Ctrl-C while the server starts stops it at once.
+        let interrupted = try BackgroundCommand(harness, ["run", "failing-model@1.0.1", "--runtime", "process", "--port", "0"], environment: [:])
+        let runs = harness.url("cache/runs/maxhub-failing-model-1.0.1.json").path
+        let deadline = Date().addingTimeInterval(30)
+        while !FileManager.default.fileExists(atPath: runs) && Date() < deadline { usleep(20_000) }
+        #expect(FileManager.default.fileExists(atPath: runs), "the run is recorded once its server has started")
+        interrupted.process.interrupt()
+        interrupted.process.waitUntilExit()
+        #expect(interrupted.process.terminationStatus == 1)
+        #expect(interrupted.stderr.contains("did not start: interrupted before the server was ready"), "\(interrupted.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: runs))
         #expect(try harness.run("ps").stdout.isEmpty)
         let leftovers = try Command.run("/usr/bin/pgrep", ["-f", "^sleep 30$"])
         #expect(leftovers == 1, "no sleep 30 keeps running")

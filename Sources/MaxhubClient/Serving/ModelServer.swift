@@ -134,8 +134,13 @@ public final class ModelServer: @unchecked Sendable {
 
     /// The last `count` lines of the log.
     public func logTail(_ count: Int = 20) -> [String] {
-        guard let data = FileManager.default.contents(atPath: logPath) else { return [] }
-        let lines = String(decoding: data.suffix(64 << 10), as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+        guard let handle = FileHandle(forReadingAtPath: logPath) else { return [] }
+        defer { try? handle.close() }
+        // Only the end of a log that may have grown for days.
+        let end = (try? handle.seekToEnd()) ?? 0
+        try? handle.seek(toOffset: end > 64 << 10 ? end - (64 << 10) : 0)
+        guard let data = try? handle.readToEnd() else { return [] }
+        let lines = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
         return lines.suffix(count + 1).map(String.init).filter { !$0.isEmpty }.suffix(count).map { $0 }
     }
 

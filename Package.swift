@@ -123,6 +123,10 @@ let package = Package(
             ]
         ),
         .testTarget(
+            name: "MaxhubClientTests",
+            dependencies: ["MaxhubClient", "MaxhubCore"]
+        ),
+        .testTarget(
             name: "MaxhubCLITests",
             dependencies: ["MaxhubCLI", "MaxhubCore", "MaxhubArchive", "CArchive"]
         ),

@@ -51,7 +51,7 @@ extension Manifest {
             && value.utf8.allSatisfy { isLetter($0) || isDigit($0) || "_./-".utf8.contains($0) }
             && !reservedWords.contains(value.lowercased())
         // A JSON string literal is also a YAML double-quoted scalar with the same value.
-        return plainSafe ? value : JSONWriter.quoted(value)
+        return plainSafe ? value : JSONValue.string(value).description
     }
 
     private static let reservedWords: Set<String> = ["true", "false", "yes", "no", "on", "off", "y", "n", "null", "nan", "inf"]

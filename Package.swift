@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "maxhub", targets: ["maxhub"]),
+        .library(name: "MaxhubJSON", targets: ["MaxhubJSON"]),
         .library(name: "MaxhubCore", targets: ["MaxhubCore"]),
         .library(name: "MaxhubArchive", targets: ["MaxhubArchive"]),
     ],
@@ -27,10 +28,16 @@ let package = Package(
     ],
     targets: [
         .target(
+            name: "MaxhubJSON",
+            dependencies: [
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        .target(
             name: "MaxhubCore",
             dependencies: [
+                "MaxhubJSON",
                 .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "Yams", package: "Yams"),
             ]
         ),
         .systemLibrary(
@@ -40,12 +47,13 @@ let package = Package(
         ),
         .target(
             name: "MaxhubArchive",
-            dependencies: ["MaxhubCore", "CArchive"]
+            dependencies: ["MaxhubCore", "MaxhubJSON", "CArchive"]
         ),
         .target(
             name: "MaxhubStore",
             dependencies: [
                 "MaxhubCore",
+                "MaxhubJSON",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -59,6 +67,7 @@ let package = Package(
             dependencies: [
                 "CMemory",
                 "MaxhubCore",
+                "MaxhubJSON",
                 "MaxhubArchive",
                 "MaxhubStore",
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -78,6 +87,7 @@ let package = Package(
             dependencies: [
                 "CProcess",
                 "MaxhubCore",
+                "MaxhubJSON",
                 "MaxhubArchive",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -90,6 +100,7 @@ let package = Package(
             name: "MaxhubCLI",
             dependencies: [
                 "MaxhubCore",
+                "MaxhubJSON",
                 "MaxhubArchive",
                 "MaxhubStore",
                 "MaxhubServer",
@@ -104,7 +115,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MaxhubCoreTests",
-            dependencies: ["MaxhubCore"],
+            dependencies: ["MaxhubCore", "MaxhubJSON"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(
@@ -113,12 +124,12 @@ let package = Package(
         ),
         .testTarget(
             name: "MaxhubStoreTests",
-            dependencies: ["MaxhubStore", "MaxhubCore", .product(name: "NIOCore", package: "swift-nio")]
+            dependencies: ["MaxhubStore", "MaxhubCore", "MaxhubJSON", .product(name: "NIOCore", package: "swift-nio")]
         ),
         .testTarget(
             name: "MaxhubServerTests",
             dependencies: [
-                "MaxhubServer", "MaxhubStore", "MaxhubCore", "MaxhubArchive",
+                "MaxhubServer", "MaxhubStore", "MaxhubCore", "MaxhubJSON", "MaxhubArchive",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
@@ -128,7 +139,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MaxhubCLITests",
-            dependencies: ["MaxhubCLI", "MaxhubCore", "MaxhubArchive", "CArchive"]
+            dependencies: ["MaxhubCLI", "MaxhubCore", "MaxhubJSON", "MaxhubArchive", "CArchive"]
         ),
     ]
 )

@@ -1,5 +1,6 @@
 import Foundation
 import MaxhubCore
+import MaxhubJSON
 
 /// Packs a package folder into one reproducible archive and fills in its manifest's `files:` list.
 ///

@@ -3,6 +3,7 @@ import Foundation
 import MaxhubArchive
 import MaxhubClient
 import MaxhubCore
+import MaxhubJSON
 
 extension MaxhubCommand {
     struct Publish: AsyncParsableCommand {

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import MaxhubCore
+import MaxhubJSON
 import NIOCore
 import NIOFoundationCompat
 import NIOHTTP1

@@ -1,5 +1,6 @@
 import Foundation
 import MaxhubCore
+import MaxhubJSON
 
 /// `~/.config/maxhub/config.yaml`: the hub's URL, a token and the cache folder, the last source after flags and the
 /// environment. `maxhub login` writes it, readable by its owner alone.

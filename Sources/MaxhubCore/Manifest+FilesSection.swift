@@ -1,4 +1,5 @@
 import Foundation
+import MaxhubJSON
 
 extension Manifest {
     /// Returns `text` (a `maxhub.yaml`) with its top-level `files:` block replaced by `files`, keeping

@@ -1,4 +1,5 @@
 import Foundation
+import MaxhubJSON
 
 extension Manifest {
     /// The file name of the manifest at the root of a package.

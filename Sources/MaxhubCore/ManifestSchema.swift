@@ -1,4 +1,5 @@
 import Foundation
+import MaxhubJSON
 
 /// The manifest's JSON Schema, compiled into the binary from `schemas/manifest.schema.json`.
 public enum ManifestSchema {

@@ -1,3 +1,5 @@
+import MaxhubJSON
+
 /// One step of an input's processing pipeline: an object with exactly one key naming the step
 /// (`decode`, `resize`, `normalize`, ...) whose value holds its options. The schema lists the steps.
 public struct ProcessingStep: Codable, Sendable, Equatable {

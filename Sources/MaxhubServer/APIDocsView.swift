@@ -1,5 +1,6 @@
 import Foundation
 import MaxhubCore
+import MaxhubJSON
 
 /// The `/docs` page: `schemas/openapi.yaml` (as compiled in) read once and laid out as text, operation by operation.
 /// Descriptions are Markdown, rendered like a model card.

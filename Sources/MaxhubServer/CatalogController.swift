@@ -3,6 +3,7 @@ import Hummingbird
 import Logging
 import MaxhubArchive
 import MaxhubCore
+import MaxhubJSON
 import MaxhubStore
 import NIOPosix
 

@@ -1,5 +1,6 @@
 import MaxhubArchive
 import MaxhubCore
+import MaxhubJSON
 import MaxhubStore
 
 /// What the hub checks before it records a version: a valid manifest that names the version in the URL and lists its

@@ -1,5 +1,6 @@
 import Foundation
 import MaxhubCore
+import MaxhubJSON
 
 /// A version about to be published: its manifest (already validated and checked against its archive) and archive.
 public struct NewVersion: Sendable {

@@ -1,5 +1,6 @@
 import Foundation
 import MaxhubCore
+import MaxhubJSON
 
 /// A published version as the catalog holds it.
 public struct VersionRecord: Sendable, Equatable {

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import MaxhubCore
+import MaxhubJSON
 
 /// A row of the `version` table.
 struct VersionRow: Codable, FetchableRecord, MutablePersistableRecord {

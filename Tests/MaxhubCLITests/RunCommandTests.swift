@@ -1,5 +1,6 @@
 import Foundation
 import MaxhubCore
+import MaxhubJSON
 import Testing
 
 /// The catalog's real models, from a hub to a running standard endpoint: `maxhub run`, `ps`, `stop` and

@@ -1,5 +1,6 @@
 import Foundation
 import MaxhubCore
+import MaxhubJSON
 import Testing
 
 private func makeSchema(_ text: String) throws -> JSONSchema {

@@ -1,5 +1,6 @@
 import Foundation
 import MaxhubCore
+import MaxhubJSON
 import Testing
 
 /// The JSON text of a value, for checks that care about `1` versus `1.0` (which compare equal).

@@ -1,4 +1,5 @@
 import Foundation
+import MaxhubJSON
 import Testing
 @testable import MaxhubCore
 

@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import MaxhubCore
+import MaxhubJSON
 import MaxhubServer
 import MaxhubStore
 import NIOCore

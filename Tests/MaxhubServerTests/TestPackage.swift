@@ -1,6 +1,7 @@
 import Foundation
 import MaxhubArchive
 import MaxhubCore
+import MaxhubJSON
 
 /// A real package: a folder with a manifest and files, packed by `PackageBuilder` into a reproducible archive.
 struct TestPackage: Sendable {

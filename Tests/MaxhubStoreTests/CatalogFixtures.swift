@@ -1,5 +1,6 @@
 import Foundation
 import MaxhubCore
+import MaxhubJSON
 import MaxhubStore
 
 /// Small factories for catalog tests.

@@ -1,4 +1,5 @@
 import Foundation
+import MaxhubJSON
 
 /// One version in full: `GET /api/v1/models/{name}/versions/{version}` and the answer to a publish.
 public struct VersionDetail: Codable, Sendable, Equatable {

@@ -114,6 +114,10 @@ let package = Package(
             dependencies: ["MaxhubCLI"]
         ),
         .testTarget(
+            name: "MaxhubJSONTests",
+            dependencies: ["MaxhubJSON"]
+        ),
+        .testTarget(
             name: "MaxhubCoreTests",
             dependencies: ["MaxhubCore", "MaxhubJSON"],
             resources: [.copy("Fixtures")]

@@ -4,8 +4,10 @@ import Yams
 /// Writes an `Encodable` value as YAML that reads well and never varies: two-space indents, keys in the order
 /// the value encodes them, no comments, and the same bytes for the same value.
 ///
-/// Lists of scalars and flat mappings inside lists are written in flow style (`shape: [1, 64]`), and floats in
-/// their shortest round-trip form with a dot (`0.005`, `1.0e-05`), which every YAML reader takes for a float.
+/// Lists of scalars and flat mappings inside lists are written in flow style (`shape: [1, 64]`), and numbers as
+/// the value's JSON form has them: integers plainly, other floats in their shortest round-trip form with a dot
+/// (`0.005`, `1.0e-05`), which every YAML reader takes for a float. `JSONEncoder` writes a whole float as an
+/// integer, so `1.0` comes out as `1`.
 public struct CanonicalYAMLEncoder: Sendable {
     public init() {}
 

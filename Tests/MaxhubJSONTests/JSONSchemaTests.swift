@@ -1,5 +1,4 @@
 import Foundation
-import MaxhubCore
 import MaxhubJSON
 import Testing
 

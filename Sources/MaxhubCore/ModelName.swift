@@ -60,11 +60,3 @@ public struct ModelName: Hashable, Comparable, Sendable, StringCodable, CustomSt
         (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
     }
 }
-
-/// Why a string is not a model name.
-public struct ModelNameError: Error, Equatable, CustomStringConvertible {
-    public let text: String
-    public let reason: String
-
-    public var description: String { "invalid model name \"\(text)\": \(reason)" }
-}

@@ -1,7 +1,7 @@
 import MaxhubCore
 import MaxhubStore
 
-/// The one place that decides which versions a caller sees and which a range may pick (SPEC section 5).
+/// The one place that decides which versions a caller sees and which a range may pick (the README's "Review" section, "Who sees what").
 ///
 /// Readers and anonymous callers see approved versions; a curator also sees every version they published, whatever
 /// its state; reviewers and admins see everything. An exact version that was yanked stays fetchable by everyone (as on

@@ -1,4 +1,4 @@
-/// The review workflow's state machine (SPEC section 5), in one place: which moves exist and which role each needs.
+/// The review workflow's state machine (the README's "Review" section), in one place: which moves exist and which role each needs.
 extension ReviewState {
     /// A move from one state to another, named as the audit log names it. Who may make it is the server's rule: a
     /// reviewer (not the publisher) reviews; the publisher, a reviewer or an admin yanks; an admin restores.

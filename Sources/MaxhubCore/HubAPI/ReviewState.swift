@@ -1,4 +1,5 @@
-/// Where a published version stands in the review workflow (SPEC section 5).
+/// Where a published version stands in the review workflow (the README's "Review" section): `pending` until reviewed,
+/// then `approved` or `rejected`; an approved version may be `yanked`, and a yanked one approved again.
 public enum ReviewState: String, Codable, Sendable, CaseIterable, CustomStringConvertible {
     /// Just published; waiting for IP review.
     case pending

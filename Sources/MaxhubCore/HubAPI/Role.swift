@@ -1,5 +1,5 @@
-/// What a token may do (SPEC section 6). Every role may read; curator (publish) and reviewer (review) are separate duties,
-/// which one token may hold together; an admin may do everything.
+/// What a token may do (the roles of the README's "Review" section). Every role may read; curator (publish) and reviewer
+/// (review) are separate duties, which one token may hold together; an admin may do everything.
 public enum Role: String, Codable, Sendable, CaseIterable, Comparable, CustomStringConvertible {
     case reader
     case curator

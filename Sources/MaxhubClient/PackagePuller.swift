@@ -32,18 +32,23 @@ public struct PackagePuller: Sendable {
         public var extracted: Bool
     }
 
-    public func pull(_ name: ModelName, range: VersionRange, includePrerelease: Bool, progress: @escaping @Sendable (Int64, Int64) -> Void = { _, _ in })
-        async throws -> Result
-    {
+    /// Pulls the version `reference` resolves to on the hub (offline: the highest cached one it matches) into the cache,
+    /// unless it is there already. `progress` gets the bytes downloaded so far and the archive's size.
+    public func pull(
+        _ reference: PackageReference, includePrerelease: Bool = false,
+        progress: @escaping @Sendable (Int64, Int64) -> Void = { _, _ in }
+    ) async throws -> Result {
+        let name = reference.name
         if offline {
-            guard let version = range.highestSatisfying(cache.cachedVersions(of: name), includePrerelease: includePrerelease) else {
-                throw PullError.notCached(name, range.description)
+            let cached = cache.cachedVersions(of: name).filter { reference.matches($0, includePrerelease: includePrerelease) }
+            guard let version = cached.max() else {
+                throw PullError.notCached(name, reference.range?.description ?? reference.version?.description ?? "*")
             }
             return Result(
                 name: name, version: version, digest: cache.trustedDigest(name, version), path: cache.packagePath(name, version),
                 downloaded: false, resumed: false, extracted: false)
         }
-        let resolution = try await client.resolve(name, range: range.text, includePrerelease: includePrerelease)
+        let resolution = try await client.resolve(name, range: reference.rangeText, includePrerelease: includePrerelease)
         let version = resolution.version
         let digest = resolution.archive.digest
         if let trusted = cache.trustedDigest(name, version), trusted != digest, !acceptNewDigest {
@@ -147,6 +152,8 @@ public enum PullError: Error, CustomStringConvertible {
     case unsafeArchive(ModelName, Version, String)
     case badManifest(ModelName, Version, String)
     case fileMismatch(ModelName, Version, [String])
+    /// A package folder in the cache whose manifest cannot be read.
+    case unreadablePackage(String, String)
 
     /// Whether this is a failed check (exit 4) rather than something missing (exit 3).
     public var isVerificationFailure: Bool {
@@ -168,6 +175,8 @@ public enum PullError: Error, CustomStringConvertible {
             "the archive of \(name)@\(version) has no valid maxhub.yaml: \(reason)"
         case .fileMismatch(let name, let version, let problems):
             "\(name)@\(version) does not match its manifest: " + problems.joined(separator: "; ")
+        case .unreadablePackage(let path, let reason):
+            "\(path): \(reason)"
         }
     }
 }

@@ -5,6 +5,7 @@ import Logging
 import MaxhubCore
 import MaxhubServer
 import MaxhubStore
+import MaxhubTestSupport
 import NIOCore
 
 /// A hub on a real socket over a temp data folder (SQLite on disk, files), with a token for each role.
@@ -106,14 +107,6 @@ extension TestResponse {
     var problem: ProblemDetails? { try? decode(ProblemDetails.self) }
 
     var bytes: [UInt8] { Array(buffer: body) }
-}
-
-func makeTemporaryFolder(_ prefix: String) throws -> String {
-    var template = Array((NSTemporaryDirectory() + "/\(prefix)-XXXXXX").utf8CString)
-    guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
-        throw POSIXError(.init(rawValue: errno) ?? .EIO)
-    }
-    return URL(fileURLWithPath: String(cString: made)).resolvingSymlinksInPath().path
 }
 
 struct HubTestError: Error, CustomStringConvertible {

@@ -35,12 +35,6 @@ public struct LaunchPlan: Sendable, Equatable {
     }
 }
 
-/// Why a model cannot be started as asked.
-public struct LaunchError: Error, CustomStringConvertible {
-    public var description: String
-    public init(_ description: String) { self.description = description }
-}
-
 extension LaunchPlan {
     /// Where the package is mounted in a container.
     public static let containerModelDirectory = "/model"

@@ -42,7 +42,8 @@ extension MaxhubCommand {
             Terminal.standardOutput.writeLine(running.url)
             if detach {
                 return Terminal.standardError.writeLine(
-                    "\(reference) runs in the background (\(runtime)); logs in \(running.server.logPath); maxhub stop \(model.manifest.name) stops it")
+                    "\(reference) runs in the background (\(runtime)); logs in \(running.server.logPath); "
+                        + "maxhub stop \(model.manifest.name) stops it")
             }
             Terminal.standardError.writeLine("serving \(reference) at \(running.url) (\(runtime)); Ctrl-C stops it")
             switch await running.serveInForeground(stopRequested: { stopRequested.isSet }) {

@@ -55,8 +55,9 @@ extension MaxhubCommand {
                 for outcome in report.outcomes {
                     let measured = outcome.measured.map { String(format: "%.4f", $0) } ?? "-"
                     let verdict = outcome.holds ? "holds" : "does not hold" + (outcome.problem.map { ": \($0)" } ?? "")
+                    let claimed = String(format: "%.4f", outcome.claimed)
                     Terminal.standardOutput.writeLine(
-                        "  \(outcome.metric) on \(outcome.dataset) (\(outcome.examples) examples): claimed \(String(format: "%.4f", outcome.claimed)), "
+                        "  \(outcome.metric) on \(outcome.dataset) (\(outcome.examples) examples): claimed \(claimed), "
                             + "measured \(measured), tolerance \(String(format: "%.4f", outcome.tolerance))  \(verdict)")
                 }
             }

@@ -75,22 +75,6 @@ public struct PackageReference: Hashable, Sendable, CustomStringConvertible {
     }
 }
 
-/// Why a text is not a package reference.
-public enum PackageReferenceError: Error, Equatable, CustomStringConvertible {
-    case invalidName(ModelNameError)
-    case invalidRange(VersionRangeError)
-    /// `NAME@VERSION` was asked for, and the text names no exact version.
-    case versionRequired(String)
-
-    public var description: String {
-        switch self {
-        case .invalidName(let error): error.description
-        case .invalidRange(let error): error.description
-        case .versionRequired(let text): "expected NAME@VERSION, got \"\(text)\""
-        }
-    }
-}
-
 extension ModelName {
     /// The name as one URL path segment: `owner%2Fname` for an owned name (the hub's routes take the name as one
     /// segment and decode it).

@@ -16,7 +16,8 @@ struct ClaimCheckTests {
             try await hub.publishApproved(try TestPackage.make(name: "quiet"), in: scratch)
             let check = ClaimCheck(launcher: ModelLauncher(puller: PackagePuller(client: hub.client(), cache: cache)))
             let options = ModelLauncher.Options(runtime: .process)
-            let none = await #expect(throws: ClaimCheckError.self) { try await check.run(try PackageReference(parsing: "quiet"), options, timeout: .seconds(5)) }
+            let quiet = try PackageReference(parsing: "quiet")
+            let none = await #expect(throws: ClaimCheckError.self) { try await check.run(quiet, options, timeout: .seconds(5)) }
             #expect(none?.description == "quiet@1.0.0 makes no claims to check")
             #expect(none?.isVerificationFailure == false)
 
@@ -25,7 +26,7 @@ struct ClaimCheckTests {
             try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: path)
             try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: path + "/model.onnx")
             try "other weights".write(toFile: path + "/model.onnx", atomically: false, encoding: .utf8)
-            let changed = await #expect(throws: ClaimCheckError.self) { try await check.run(try PackageReference(parsing: "quiet"), options, timeout: .seconds(5)) }
+            let changed = await #expect(throws: ClaimCheckError.self) { try await check.run(quiet, options, timeout: .seconds(5)) }
             #expect(changed?.description.hasPrefix("quiet@1.0.0 differs from its manifest: model.onnx") == true, "\(String(describing: changed))")
             #expect(changed?.isVerificationFailure == true)
             #expect(RunRegistry(cache: cache).running().isEmpty)

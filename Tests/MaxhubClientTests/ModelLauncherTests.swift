@@ -149,4 +149,30 @@ struct ModelLauncherTests {
             #expect(planned.plan.arguments.suffix(2) == ["python3", "serve.py"])
         }
     }
+
+    @Test("a server in the bwrap sandbox outlives the thread that started it (--die-with-parent follows a thread)")
+    func outlivesTheStartingThread() async throws {
+        let bubblewrap = try #require(ProgramSearchPath().find("bwrap"), "the process runtime's sandbox, bwrap, is installed by make deps")
+        let scratch = try TestFolder()
+        defer { scratch.remove() }
+        try scratch.write("pkg/serve.py", "import time\ntime.sleep(60)\n")
+        let manifest = try LaunchPlanTests.manifest()
+        guard let port = LocalPort.pickFree() else { throw TestFailure("no free port") }
+        let plan = try LaunchPlan.make(
+            manifest: manifest, packagePath: scratch.path("pkg"), runtime: .process, hostPort: port, bubblewrap: bubblewrap)
+        #expect(plan.arguments.contains("--die-with-parent"))
+        let server = ModelServer(plan: plan, logPath: scratch.path("server.log"))
+        let started = DispatchSemaphore(value: 0)
+        let thread = Thread {
+            try? server.start(detached: false)
+            started.signal()
+        }
+        thread.start()
+        started.wait()
+        // The starting thread has ended; give a parent-death signal time to arrive.
+        try await Task.sleep(for: .milliseconds(1500))
+        #expect(server.pid > 0 && server.isRunning, "the server ended: \(server.endedHow)")
+        await server.stop(grace: .seconds(5))
+        #expect(!server.isRunning)
+    }
 }

@@ -30,11 +30,15 @@ public final class ModelServer: @unchecked Sendable {
             argv.forEach { free($0) }
             envp.forEach { free($0) }
         }
-        var child: pid_t = 0
-        let status = argv.withUnsafeBufferPointer { argvBuffer in
-            envp.withUnsafeBufferPointer { envpBuffer in
-                maxhub_spawn(&child, argvBuffer.baseAddress, envpBuffer.baseAddress, plan.workingDirectory, output, detached ? 1 : 0)
+        let directory = plan.workingDirectory
+        let (status, child) = SpawnThread.shared.run { () -> (Int32, pid_t) in
+            var child: pid_t = 0
+            let status = argv.withUnsafeBufferPointer { argvBuffer in
+                envp.withUnsafeBufferPointer { envpBuffer in
+                    maxhub_spawn(&child, argvBuffer.baseAddress, envpBuffer.baseAddress, directory, output, detached ? 1 : 0)
+                }
             }
+            return (status, child)
         }
         guard status == 0 else {
             throw LaunchError("cannot start \(plan.arguments[0]): \(String(cString: strerror(status)))")

@@ -20,8 +20,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
-        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", exact: "2.1.1"),
         .package(url: "https://github.com/JohnSundell/Ink", exact: "0.6.0"),
@@ -72,11 +72,13 @@ let package = Package(
                 "MaxhubStore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Ink", package: "Ink"),
@@ -100,9 +102,7 @@ let package = Package(
             name: "MaxhubCLI",
             dependencies: [
                 "MaxhubCore",
-                "MaxhubJSON",
                 "MaxhubArchive",
-                "MaxhubStore",
                 "MaxhubServer",
                 "MaxhubClient",
                 .product(name: "Logging", package: "swift-log"),
@@ -112,6 +112,11 @@ let package = Package(
         .executableTarget(
             name: "maxhub",
             dependencies: ["MaxhubCLI"]
+        ),
+        .target(
+            name: "MaxhubTestSupport",
+            dependencies: ["MaxhubCore", "MaxhubJSON", "MaxhubArchive", "CArchive"],
+            path: "Tests/MaxhubTestSupport"
         ),
         .testTarget(
             name: "MaxhubJSONTests",
@@ -124,26 +129,34 @@ let package = Package(
         ),
         .testTarget(
             name: "MaxhubArchiveTests",
-            dependencies: ["MaxhubArchive", "MaxhubCore", "CArchive"]
+            dependencies: ["MaxhubArchive", "MaxhubCore", "MaxhubTestSupport"]
         ),
         .testTarget(
             name: "MaxhubStoreTests",
-            dependencies: ["MaxhubStore", "MaxhubCore", "MaxhubJSON", .product(name: "NIOCore", package: "swift-nio")]
+            dependencies: ["MaxhubStore", "MaxhubCore", "MaxhubJSON", "MaxhubTestSupport", .product(name: "NIOCore", package: "swift-nio")]
         ),
         .testTarget(
             name: "MaxhubServerTests",
             dependencies: [
-                "MaxhubServer", "MaxhubStore", "MaxhubCore", "MaxhubJSON", "MaxhubArchive",
+                "MaxhubServer", "MaxhubStore", "MaxhubCore", "MaxhubJSON", "MaxhubArchive", "MaxhubTestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
         .testTarget(
             name: "MaxhubClientTests",
-            dependencies: ["MaxhubClient", "MaxhubCore"]
+            dependencies: [
+                "MaxhubClient", "MaxhubCore", "MaxhubArchive", "MaxhubServer", "MaxhubStore", "MaxhubTestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .testTarget(
             name: "MaxhubCLITests",
-            dependencies: ["MaxhubCLI", "MaxhubCore", "MaxhubJSON", "MaxhubArchive", "CArchive"]
+            dependencies: ["MaxhubCore", "MaxhubJSON", "MaxhubTestSupport"]
         ),
     ]
 )

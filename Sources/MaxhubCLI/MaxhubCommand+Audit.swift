@@ -28,7 +28,7 @@ extension MaxhubCommand {
         }
 
         func run() async throws {
-            let page = try await hub.call { try await $0.audit(actor: actor, action: action, subject: subject, limit: limit) }
+            let page = try await hub.client().audit(actor: actor, action: action, subject: subject, limit: limit)
             if json { return try JSONOutput.write(page.entries) }
             for entry in page.entries {
                 var line = "\(entry.id)  \(HubJSON.format(entry.at))  \(entry.actor)  \(entry.action)  \(entry.subject)"

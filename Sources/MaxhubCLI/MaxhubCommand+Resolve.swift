@@ -53,7 +53,7 @@ extension MaxhubCommand {
             let valid = candidates.compactMap { try? Version(parsing: $0) }
             let chosen = parsedRange.highestSatisfying(valid, includePrerelease: includePrerelease)
             if json {
-                try JSONOutput.write(ResolveResult(range: range, resolved: chosen?.description, candidates: candidates.count))
+                try JSONOutput.write(Result(range: range, resolved: chosen?.description, candidates: candidates.count))
                 if chosen == nil { throw ExitCode(CLIFailure.Code.notFound.rawValue) }
                 return
             }
@@ -69,22 +69,22 @@ extension MaxhubCommand {
         }
 
         private func resolveOnHub() async throws {
-            let name: ModelName
-            let versionRange: VersionRange
+            let reference: PackageReference
             do {
-                (name, versionRange) = try Pull.parse(range)
-            } catch let failure as CLIFailure {
-                throw CLIFailure(failure.message + " (to resolve a range against a list, pass --versions V1,V2,...)", code: failure.code)
+                reference = try PackageReference(parsing: range)
+            } catch {
+                throw CLIFailure(error.description + " (to resolve a range against a list, pass --versions V1,V2,...)", code: .usage)
             }
-            let resolution = try await hub.call { try await $0.resolve(name, range: versionRange.text, includePrerelease: includePrerelease) }
+            let resolution = try await hub.client().resolve(reference.name, range: reference.rangeText, includePrerelease: includePrerelease)
             if json { return try JSONOutput.write(resolution) }
             Terminal.standardOutput.writeLine(resolution.version.description)
         }
-    }
 
-    struct ResolveResult: Encodable {
-        var range: String
-        var resolved: String?
-        var candidates: Int
+        /// What `--versions ... --json` prints.
+        struct Result: Encodable {
+            var range: String
+            var resolved: String?
+            var candidates: Int
+        }
     }
 }

@@ -1,5 +1,4 @@
 import ArgumentParser
-import Dispatch
 import Foundation
 import MaxhubClient
 import MaxhubCore
@@ -32,137 +31,34 @@ extension MaxhubCommand {
         var dryRun = false
 
         func run() async throws {
-            let model = try await ModelLaunch.prepare(
-                reference, hub: hub, cacheOptions: cacheOptions, options: launch, detached: detach, checkPort: !dryRun)
-            if dryRun {
-                if model.plan.runtime == .process {
-                    let environment = model.plan.environment.sorted { $0.key < $1.key }.map { "\($0.key)=\(LaunchPlan.shellQuoted($0.value))" }
-                    Terminal.standardOutput.writeLine("cd \(LaunchPlan.shellQuoted(model.packagePath)) && " + (environment + [model.plan.commandLine]).joined(separator: " "))
-                } else {
-                    Terminal.standardOutput.writeLine(model.plan.commandLine)
-                }
-                return
-            }
+            let launcher = try launch.launcher(hub: hub, cache: cacheOptions)
+            let model = try await launcher.prepare(try PackageReference(parsing: reference), launch.options(detached: detach, checkPort: !dryRun))
+            if dryRun { return Terminal.standardOutput.writeLine(Self.dryRunLine(model)) }
             // Stopping starts with the first signal; until then they must not end this process.
-            signal(SIGINT, SIG_IGN)
-            signal(SIGTERM, SIG_IGN)
             let stopRequested = SignalLatch([SIGINT, SIGTERM])
-            let (server, registry) = try await ModelLaunch.start(model, detached: detach, timeout: launch.timeout) { stopRequested.isSet }
-            Terminal.standardOutput.writeLine(model.plan.url)
+            let running = try await launcher.start(model, timeout: .seconds(launch.timeout)) { stopRequested.isSet }
+            let reference = model.reference
+            let runtime = model.plan.runtime.rawValue
+            Terminal.standardOutput.writeLine(running.url)
             if detach {
-                Terminal.standardError.writeLine(
-                    "\(model.manifest.reference) runs in the background (\(model.plan.runtime.rawValue)); logs in \(server.logPath); maxhub stop \(model.manifest.name) stops it")
-                return
+                return Terminal.standardError.writeLine(
+                    "\(reference) runs in the background (\(runtime)); logs in \(running.server.logPath); "
+                        + "maxhub stop \(model.manifest.name) stops it")
             }
-            Terminal.standardError.writeLine("serving \(model.manifest.reference) at \(model.plan.url) (\(model.plan.runtime.rawValue)); Ctrl-C stops it")
-            let follower = LogFollower(path: server.logPath)
-            while server.isRunning && !stopRequested.isSet {
-                follower.forward()
-                try? await Task.sleep(for: .milliseconds(100))
-            }
-            follower.forward()
-            if stopRequested.isSet {
-                await server.stop()
-                registry.remove(model.runID)
-                Terminal.standardError.writeLine("stopped \(model.manifest.reference)")
-                return
-            }
-            registry.remove(model.runID)
-            throw CLIFailure("the server of \(model.manifest.reference) stopped by itself (\(server.endedHow))")
-        }
-    }
-
-    struct ProcessStatus: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "ps", abstract: "List the model servers that maxhub run started.")
-
-        @OptionGroup var cacheOptions: CacheOptions
-
-        @Flag(help: "Print the list as JSON.")
-        var json = false
-
-        func run() async throws {
-            let records = RunRegistry(cache: try cacheOptions.packageCache()).running()
-            if json { return try JSONOutput.write(records) }
-            for record in records {
-                let handle = record.containerName ?? record.pid.map { "pid \($0)" } ?? "-"
-                let mode = record.detached ? "detached" : "foreground"
-                Terminal.standardOutput.writeLine("\(record.name)@\(record.version)  \(record.url)  \(record.runtime.rawValue)  \(handle)  \(mode)")
+            Terminal.standardError.writeLine("serving \(reference) at \(running.url) (\(runtime)); Ctrl-C stops it")
+            switch await running.serveInForeground(stopRequested: { stopRequested.isSet }) {
+            case .stopped:
+                Terminal.standardError.writeLine("stopped \(reference)")
+            case .exited(let how):
+                throw CLIFailure("the server of \(reference) stopped by itself (\(how))")
             }
         }
-    }
 
-    struct Stop: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Stop the servers of a model that maxhub run started.")
-
-        @OptionGroup var cacheOptions: CacheOptions
-
-        @Argument(help: "NAME, or NAME@VERSION for one version.")
-        var reference: String
-
-        func run() async throws {
-            let parts = reference.split(separator: "@", maxSplits: 1).map(String.init)
-            guard let name = ModelName(parts[0]) else { throw CLIFailure("invalid model name \"\(parts[0])\"", code: .usage) }
-            let version = parts.count > 1 ? Version(parts[1]) : nil
-            if parts.count > 1 && version == nil { throw CLIFailure("invalid version \"\(parts[1])\"", code: .usage) }
-            let registry = RunRegistry(cache: try cacheOptions.packageCache())
-            let matching = registry.running().filter { $0.name == name && (version == nil || $0.version == version) }
-            guard !matching.isEmpty else { throw CLIFailure("no running server of \(reference)", code: .notFound) }
-            for record in matching {
-                if let container = record.containerName, record.runtime != .process {
-                    ModelServer.runQuietly([record.runtime.rawValue, "stop", container])
-                }
-                if let pid = record.pid {
-                    await ModelServer.terminateGroup(pid, grace: .seconds(10)) { ModelServer.processExists(pid) }
-                }
-                registry.remove(record.id)
-                Terminal.standardOutput.writeLine("stopped \(record.name)@\(record.version)")
-            }
+        /// The command `--dry-run` prints: the engine's command line, or for a process `cd PACKAGE && ENV... COMMAND`.
+        static func dryRunLine(_ model: ModelLauncher.PreparedModel) -> String {
+            guard model.plan.runtime == .process else { return model.plan.commandLine }
+            let environment = model.plan.environment.sorted { $0.key < $1.key }.map { "\($0.key)=\(LaunchPlan.shellQuoted($0.value))" }
+            return "cd \(LaunchPlan.shellQuoted(model.packagePath)) && " + (environment + [model.plan.commandLine]).joined(separator: " ")
         }
-    }
-}
-
-/// Set once any of the signals arrives.
-final class SignalLatch: @unchecked Sendable {
-    private let lock = NSLock()
-    private var set = false
-    private var sources: [DispatchSourceSignal] = []
-
-    init(_ signals: [Int32]) {
-        for number in signals {
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { [weak self] in
-                guard let self else { return }
-                lock.lock()
-                set = true
-                lock.unlock()
-            }
-            source.resume()
-            sources.append(source)
-        }
-    }
-
-    var isSet: Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        return set
-    }
-}
-
-/// Copies what a server appends to its log to standard error.
-final class LogFollower {
-    let path: String
-    private var offset: UInt64 = 0
-
-    init(path: String) {
-        self.path = path
-    }
-
-    func forward() {
-        guard let handle = FileHandle(forReadingAtPath: path) else { return }
-        defer { try? handle.close() }
-        try? handle.seek(toOffset: offset)
-        guard let data = try? handle.readToEnd(), !data.isEmpty else { return }
-        offset += UInt64(data.count)
-        FileHandle.standardError.write(data)
     }
 }

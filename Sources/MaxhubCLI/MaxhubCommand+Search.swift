@@ -36,10 +36,8 @@ extension MaxhubCommand {
 
         func run() async throws {
             let text = query.joined(separator: " ")
-            let result = try await hub.call {
-                try await $0.searchModels(
-                    text: text.isEmpty ? nil : text, task: task, framework: framework, license: license, page: page, perPage: perPage)
-            }
+            let result = try await hub.client().searchModels(
+                text: text.isEmpty ? nil : text, task: task, framework: framework, license: license, page: page, perPage: perPage)
             if json { return try JSONOutput.write(result) }
             guard !result.models.isEmpty else { throw CLIFailure("no model matches", code: .notFound) }
             for model in result.models {
@@ -49,56 +47,6 @@ extension MaxhubCommand {
             let shown = (page - 1) * perPage + result.models.count
             if shown < result.total {
                 Terminal.standardError.writeLine("\(shown) of \(result.total); --page \(page + 1) for more")
-            }
-        }
-    }
-
-    struct Info: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show a model and its versions, or the version a range picks.")
-
-        @OptionGroup var hub: HubOptions
-
-        @Argument(help: "NAME, or NAME@RANGE for one version.")
-        var reference: String
-
-        @Flag(help: "Let the range pick prereleases.")
-        var pre = false
-
-        @Flag(help: "Print the model or version as JSON.")
-        var json = false
-
-        func run() async throws {
-            let (name, range) = try Pull.parse(reference)
-            if reference.contains("@") {
-                let detail = try await hub.call { client in
-                    let resolution = try await client.resolve(name, range: range.text, includePrerelease: pre)
-                    return try await client.version(resolution.version, of: name)
-                }
-                if json { return try JSONOutput.write(detail) }
-                let license = detail.license
-                var lines = [
-                    "\(detail.name)@\(detail.version)  \(detail.state)",
-                    "licenses:  code \(license.code), weights \(license.weights), data \(license.data)",
-                    "archive:   \(detail.archive.digest) (\(ByteCount.format(detail.archive.size)))",
-                    "published: by \(detail.publishedBy) at \(HubJSON.format(detail.publishedAt))",
-                ]
-                if let manifest = try? detail.manifest.decode(Manifest.self) {
-                    lines.insert("task:      \(manifest.task)", at: 1)
-                    lines.insert("about:     \(manifest.description)", at: 2)
-                    lines.append("serving:   \(manifest.serving.api) on port \(manifest.serving.port)")
-                }
-                return lines.forEach(Terminal.standardOutput.writeLine)
-            }
-            let model = try await hub.call { try await $0.model(name) }
-            if json { return try JSONOutput.write(model) }
-            let summary = model.summary
-            Terminal.standardOutput.writeLine("\(summary.name)  latest \(summary.latestVersion)  \(summary.task)")
-            Terminal.standardOutput.writeLine(summary.description)
-            Terminal.standardOutput.writeLine(
-                "licenses: code \(summary.license.code), weights \(summary.license.weights), data \(summary.license.data)")
-            for version in model.versions {
-                Terminal.standardOutput.writeLine(
-                    "  \(version.version)  \(version.state)  \(ByteCount.format(version.archive.size))  \(HubJSON.format(version.publishedAt))")
             }
         }
     }

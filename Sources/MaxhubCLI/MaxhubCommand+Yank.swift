@@ -10,8 +10,8 @@ extension MaxhubCommand {
 
         @OptionGroup var hub: HubOptions
 
-        @Argument(help: "NAME@VERSION")
-        var reference: VersionReference
+        @Argument(help: "NAME@VERSION", transform: PackageReference.init(parsingExact:))
+        var reference: PackageReference
 
         @Flag(help: "Restore a yanked version (admin).")
         var undo = false
@@ -20,7 +20,7 @@ extension MaxhubCommand {
         var reason: String?
 
         func run() async throws {
-            let detail = try await hub.call { try await $0.yank(reference.version, of: reference.name, YankRequest(undo: undo, reason: reason)) }
+            let detail = try await hub.client().yank(try reference.exactVersion(), of: reference.name, YankRequest(undo: undo, reason: reason))
             Terminal.standardOutput.writeLine("\(undo ? "restored" : "yanked") \(detail.name)@\(detail.version) (\(detail.state))")
         }
     }

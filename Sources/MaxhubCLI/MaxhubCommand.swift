@@ -38,7 +38,7 @@ public struct MaxhubCommand: AsyncParsableCommand {
     public init() {}
 
     /// Runs the command line and exits with the codes of the contract: usage errors exit 2 (not
-    /// ArgumentParser's 64), domain failures with the code they carry.
+    /// ArgumentParser's 64), domain failures with the code they carry, as one line (`CLIFailure(reporting:)`).
     public static func runAndExit() async {
         do {
             var command = try parseAsRoot()
@@ -47,10 +47,11 @@ public struct MaxhubCommand: AsyncParsableCommand {
             } else {
                 try command.run()
             }
-        } catch let failure as CLIFailure {
-            Terminal.standardError.writeLine("error: \(failure.message)")
-            Foundation.exit(failure.code.rawValue)
         } catch {
+            if let failure = CLIFailure(reporting: error) {
+                Terminal.standardError.writeLine("error: \(failure.message)")
+                Foundation.exit(failure.code.rawValue)
+            }
             let code = exitCode(for: error)
             if code == .validationFailure {
                 Terminal.standardError.writeLine(fullMessage(for: error))

@@ -56,7 +56,7 @@ extension HubClient {
     /// Publishes a manifest naming an uploaded archive.
     public func publish(_ manifest: JSONValue, name: ModelName, version: Version, archive: ArchiveReference) async throws -> VersionDetail {
         try await send(
-            .PUT, "/api/v1/models/\(Self.segment(name))/versions/\(Self.escape(version.description))",
+            .PUT, "/api/v1/models/\(name.pathSegment)/versions/\(Self.escape(version.description))",
             body: PublishRequest(manifest: manifest, archive: archive), as: VersionDetail.self)
     }
 }

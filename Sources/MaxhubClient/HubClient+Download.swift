@@ -8,7 +8,7 @@ extension HubClient {
     /// The version a range resolves to on the hub.
     public func resolve(_ name: ModelName, range: String, includePrerelease: Bool) async throws -> Resolution {
         try await send(
-            .GET, "/api/v1/models/\(Self.segment(name))/resolve?range=\(Self.escape(range))&pre=\(includePrerelease)",
+            .GET, "/api/v1/models/\(name.pathSegment)/resolve?range=\(Self.escape(range))&pre=\(includePrerelease)",
             as: Resolution.self)
     }
 

@@ -76,12 +76,12 @@ public struct HubClient: Sendable {
 
     /// A model and the versions the caller may see.
     public func model(_ name: ModelName) async throws -> ModelDetail {
-        try await send(.GET, "/api/v1/models/\(Self.segment(name))", as: ModelDetail.self)
+        try await send(.GET, "/api/v1/models/\(name.pathSegment)", as: ModelDetail.self)
     }
 
     /// One version, as the caller may see it.
     public func version(_ version: Version, of name: ModelName) async throws -> VersionDetail {
-        try await send(.GET, "/api/v1/models/\(Self.segment(name))/versions/\(Self.escape(version.description))", as: VersionDetail.self)
+        try await send(.GET, "/api/v1/models/\(name.pathSegment)/versions/\(Self.escape(version.description))", as: VersionDetail.self)
     }
 
     /// The versions in a review state, oldest published first (reviewer).
@@ -92,14 +92,14 @@ public struct HubClient: Sendable {
     /// Approves or rejects a pending version (reviewer).
     public func review(_ version: Version, of name: ModelName, _ request: ReviewRequest) async throws -> VersionDetail {
         try await send(
-            .POST, "/api/v1/models/\(Self.segment(name))/versions/\(Self.escape(version.description))/review", body: request,
+            .POST, "/api/v1/models/\(name.pathSegment)/versions/\(Self.escape(version.description))/review", body: request,
             as: VersionDetail.self)
     }
 
     /// Yanks an approved version, or restores a yanked one (`undo`, admin).
     public func yank(_ version: Version, of name: ModelName, _ request: YankRequest) async throws -> VersionDetail {
         try await send(
-            .POST, "/api/v1/models/\(Self.segment(name))/versions/\(Self.escape(version.description))/yank", body: request,
+            .POST, "/api/v1/models/\(name.pathSegment)/versions/\(Self.escape(version.description))/yank", body: request,
             as: VersionDetail.self)
     }
 
@@ -113,9 +113,6 @@ public struct HubClient: Sendable {
         return try await send(.GET, "/api/v1/audit?" + query.joined(separator: "&"), as: AuditPage.self)
     }
 
-    /// A model name as one path segment (`owner%2Fname`).
-    static func segment(_ name: ModelName) -> String { name.description.replacingOccurrences(of: "/", with: "%2F") }
-
     /// Percent-encodes a path segment or query value.
     static func escape(_ text: String) -> String {
         var allowed = CharacterSet.alphanumerics
@@ -125,12 +122,12 @@ public struct HubClient: Sendable {
 
     // MARK: Tokens
 
-    /// Every token, without secrets (admin).
     /// Who the client's token belongs to (401 without a valid token).
     public func whoami() async throws -> WhoAmI {
         try await send(.GET, "/api/v1/whoami", as: WhoAmI.self)
     }
 
+    /// Every token, without secrets (admin).
     public func tokens() async throws -> [TokenInfo] {
         try await send(.GET, "/api/v1/tokens", as: [TokenInfo].self)
     }

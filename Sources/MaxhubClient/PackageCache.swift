@@ -64,6 +64,15 @@ public struct PackageCache: Sendable {
         return try PackageVerifier.verify(folder: URL(fileURLWithPath: path), against: manifest).map(\.description)
     }
 
+    /// Removes a cached package's folder; false when it was not cached.
+    @discardableResult
+    public func removePackage(_ name: ModelName, _ version: Version) throws -> Bool {
+        let path = packagePath(name, version)
+        guard FileManager.default.fileExists(atPath: path) else { return false }
+        try FileManager.default.removeItem(atPath: path)
+        return true
+    }
+
     // MARK: Trust on first use
 
     /// The digest first seen for `name@version`, if any.

@@ -32,18 +32,23 @@ public struct PackagePuller: Sendable {
         public var extracted: Bool
     }
 
-    public func pull(_ name: ModelName, range: VersionRange, includePrerelease: Bool, progress: @escaping @Sendable (Int64, Int64) -> Void = { _, _ in })
-        async throws -> Result
-    {
+    /// Pulls the version `reference` resolves to on the hub (offline: the highest cached one it matches) into the cache,
+    /// unless it is there already. `progress` gets the bytes downloaded so far and the archive's size.
+    public func pull(
+        _ reference: PackageReference, includePrerelease: Bool = false,
+        progress: @escaping @Sendable (Int64, Int64) -> Void = { _, _ in }
+    ) async throws -> Result {
+        let name = reference.name
         if offline {
-            guard let version = range.highestSatisfying(cache.cachedVersions(of: name), includePrerelease: includePrerelease) else {
-                throw PullError.notCached(name, range.description)
+            let cached = cache.cachedVersions(of: name).filter { reference.matches($0, includePrerelease: includePrerelease) }
+            guard let version = cached.max() else {
+                throw PullError.notCached(name, reference.range?.description ?? reference.version?.description ?? "*")
             }
             return Result(
                 name: name, version: version, digest: cache.trustedDigest(name, version), path: cache.packagePath(name, version),
                 downloaded: false, resumed: false, extracted: false)
         }
-        let resolution = try await client.resolve(name, range: range.text, includePrerelease: includePrerelease)
+        let resolution = try await client.resolve(name, range: reference.rangeText, includePrerelease: includePrerelease)
         let version = resolution.version
         let digest = resolution.archive.digest
         if let trusted = cache.trustedDigest(name, version), trusted != digest, !acceptNewDigest {
@@ -135,39 +140,6 @@ extension PackagePuller {
             }
             thread.name = "maxhub-extract"
             thread.start()
-        }
-    }
-}
-
-/// Why a pull or a verification failed.
-public enum PullError: Error, CustomStringConvertible {
-    case notCached(ModelName, String)
-    case trustMismatch(ModelName, Version, trusted: Digest, served: Digest)
-    case archiveMismatch(ModelName, Version, expected: Digest, actual: Digest)
-    case unsafeArchive(ModelName, Version, String)
-    case badManifest(ModelName, Version, String)
-    case fileMismatch(ModelName, Version, [String])
-
-    /// Whether this is a failed check (exit 4) rather than something missing (exit 3).
-    public var isVerificationFailure: Bool {
-        if case .notCached = self { return false }
-        return true
-    }
-
-    public var description: String {
-        switch self {
-        case .notCached(let name, let range):
-            "no cached version of \(name) satisfies \"\(range)\" (offline)"
-        case .trustMismatch(let name, let version, let trusted, let served):
-            "\(name)@\(version) was \(trusted) when first pulled; the hub now serves \(served). Refusing it; pass --trust-new to accept the new digest"
-        case .archiveMismatch(let name, let version, let expected, let actual):
-            "checksum mismatch for the archive of \(name)@\(version): expected \(expected), got \(actual)"
-        case .unsafeArchive(let name, let version, let reason):
-            "the archive of \(name)@\(version) was refused: \(reason)"
-        case .badManifest(let name, let version, let reason):
-            "the archive of \(name)@\(version) has no valid maxhub.yaml: \(reason)"
-        case .fileMismatch(let name, let version, let problems):
-            "\(name)@\(version) does not match its manifest: " + problems.joined(separator: "; ")
         }
     }
 }

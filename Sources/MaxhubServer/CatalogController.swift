@@ -138,11 +138,6 @@ struct CatalogController<Catalog: CatalogStore, Blobs: BlobStore> {
     }
 }
 
-extension ModelName {
-    /// The name as one URL path segment: `owner%2Fname` for an owned name.
-    public var pathSegment: String { description.replacingOccurrences(of: "/", with: "%2F") }
-}
-
 extension ModelSummary {
     init(_ record: VersionRecord) {
         self.init(

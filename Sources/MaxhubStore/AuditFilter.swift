@@ -16,10 +16,3 @@ public struct AuditFilter: Sendable, Equatable {
         self.limit = limit
     }
 }
-
-/// The actions the audit log records.
-public enum AuditAction {
-    public static let publish = "version.publish"
-    public static let tokenCreate = "token.create"
-    public static let tokenRevoke = "token.revoke"
-}

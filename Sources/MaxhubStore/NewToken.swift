@@ -18,28 +18,3 @@ public struct NewToken: Sendable, Equatable {
         self.createdAt = createdAt
     }
 }
-
-/// A stored token.
-public struct TokenRecord: Sendable, Equatable {
-    public var id: Int64
-    public var user: String
-    public var roles: [Role]
-    public var hash: String
-    public var createdBy: String
-    public var createdAt: Date
-    public var revokedAt: Date?
-
-    public init(id: Int64, user: String, roles: [Role], hash: String, createdBy: String, createdAt: Date, revokedAt: Date? = nil) {
-        self.id = id
-        self.user = user
-        self.roles = roles
-        self.hash = hash
-        self.createdBy = createdBy
-        self.createdAt = createdAt
-        self.revokedAt = revokedAt
-    }
-
-    public var info: TokenInfo {
-        TokenInfo(id: id, user: user, roles: roles, createdAt: createdAt, createdBy: createdBy, revokedAt: revokedAt)
-    }
-}

@@ -1,6 +1,7 @@
 import Foundation
 import MaxhubArchive
 import MaxhubCore
+import MaxhubTestSupport
 import Testing
 
 @Suite("ArchiveInspector")
@@ -10,7 +11,7 @@ struct ArchiveInspectorTests {
         let folder = try TestFolder()
         defer { folder.remove() }
         let root = try PackageFixture.make(in: folder)
-        let archivePath = folder.url("package" + compression.fileSuffix)
+        let archivePath = folder.path("package" + compression.fileSuffix)
         let packed = try PackageFixture.pack(root, to: archivePath, compression: compression).files
 
         let entries = try ArchiveInspector().inspect(archiveAt: archivePath)
@@ -32,7 +33,7 @@ struct ArchiveInspectorTests {
     func normalizesPaths() throws {
         let folder = try TestFolder()
         defer { folder.remove() }
-        let archivePath = folder.url("dots.tar")
+        let archivePath = folder.path("dots.tar")
         try makeHandMadeArchive(at: archivePath, [
             HandMadeEntry(path: "./", kind: .directory),
             .file("./a.txt", "a"),
@@ -61,12 +62,12 @@ struct ArchiveInspectorTests {
         try folder.write("pkg/sub/run.sh", "#!/bin/sh\n", mode: 0o755)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: tar)
-        process.arguments = ["--zstd", "--sort=name", "-cf", folder.url("gnu.tar.zst"), "-C", folder.url("pkg"), "."]
+        process.arguments = ["--zstd", "--sort=name", "-cf", folder.path("gnu.tar.zst"), "-C", folder.path("pkg"), "."]
         try process.run()
         process.waitUntilExit()
         #expect(process.terminationStatus == 0)
 
-        let entries = try ArchiveInspector().inspect(archiveAt: folder.url("gnu.tar.zst"))
+        let entries = try ArchiveInspector().inspect(archiveAt: folder.path("gnu.tar.zst"))
         #expect(entries.map(\.path) == ["a.txt", "sub", "sub/run.sh"])
         #expect(entries.map(\.kind) == [.file, .directory, .file])
         #expect(entries[2].isExecutable)
@@ -77,7 +78,7 @@ struct ArchiveInspectorTests {
     func refusesUnsafe(unsafe: UnsafeArchiveCase) throws {
         let folder = try TestFolder()
         defer { folder.remove() }
-        let archivePath = folder.url("unsafe.tar.gz")
+        let archivePath = folder.path("unsafe.tar.gz")
         try makeHandMadeArchive(at: archivePath, unsafe.entries, compression: .gzip)
         let error = #expect(throws: ArchiveError.self) { try ArchiveInspector().inspect(archiveAt: archivePath) }
         #expect(error?.description.contains("\"\(unsafe.culprit)\"") == true, "\(String(describing: error))")
@@ -87,7 +88,7 @@ struct ArchiveInspectorTests {
     func errorSentence() throws {
         let folder = try TestFolder()
         defer { folder.remove() }
-        let archivePath = folder.url("passwd.tar")
+        let archivePath = folder.path("passwd.tar")
         try makeHandMadeArchive(at: archivePath, [.file("../etc/passwd")])
         #expect(throws: ArchiveError.unsafeEntry("../etc/passwd", .leavesPackage)) {
             try ArchiveInspector().inspect(archiveAt: archivePath)
@@ -100,7 +101,7 @@ struct ArchiveInspectorTests {
     func truncated(compression: HandMadeCompression) throws {
         let folder = try TestFolder()
         defer { folder.remove() }
-        let archivePath = folder.url("cut.tar")
+        let archivePath = folder.path("cut.tar")
         try makeHandMadeArchive(
             at: archivePath,
             [.file("a.txt"), .file("big.bin", bytes: makeNoise(count: 2 << 20, seed: 7))],
@@ -128,7 +129,7 @@ struct ArchiveInspectorTests {
 
         let empty = try folder.write("empty.tar.zst", [])
         #expect(throws: ArchiveError.self) { try ArchiveInspector().inspect(archiveAt: empty) }
-        let missing = folder.url("missing.tar")
+        let missing = folder.path("missing.tar")
         #expect(throws: ArchiveError.cannotOpen(path: missing, errno: ENOENT)) {
             try ArchiveInspector().inspect(archiveAt: missing)
         }
@@ -138,7 +139,7 @@ struct ArchiveInspectorTests {
     func limits() throws {
         let folder = try TestFolder()
         defer { folder.remove() }
-        let archivePath = folder.url("big.tar.zst")
+        let archivePath = folder.path("big.tar.zst")
         try makeHandMadeArchive(
             at: archivePath,
             [.file("a.txt", bytes: [UInt8](repeating: 1, count: 600)), .file("b.txt", bytes: [UInt8](repeating: 2, count: 600)), .file("c.txt")],

@@ -1,6 +1,7 @@
 import Foundation
 import MaxhubArchive
 import MaxhubCore
+import MaxhubTestSupport
 import Testing
 
 /// The extractor following an archive that another thread is still writing, as `maxhub pull` does with a download.
@@ -39,13 +40,13 @@ struct GrowingFileExtractionTests {
         let folder = try TestFolder()
         defer { folder.remove() }
         let root = try PackageFixture.make(in: folder)
-        let archivePath = folder.url("package" + compression.fileSuffix)
+        let archivePath = folder.path("package" + compression.fileSuffix)
         _ = try PackageFixture.pack(root, to: archivePath, compression: compression)
 
         let growth = GrowingFile()
-        let growing = folder.url("growing.partial")
+        let growing = folder.path("growing.partial")
         _ = Self.copyInPieces(archivePath, to: growing, growth: growth)
-        let followed = try SafeExtractor().extract(archiveAt: growing, into: folder.url("out"), following: growth)
+        let followed = try SafeExtractor().extract(archiveAt: growing, into: folder.path("out"), following: growth)
 
         #expect(followed == (try ArchiveInspector().inspect(archiveAt: archivePath)))
         for file in try PackageFileCollector(root: root).collect() {
@@ -58,17 +59,17 @@ struct GrowingFileExtractionTests {
         let folder = try TestFolder()
         defer { folder.remove() }
         let root = try PackageFixture.make(in: folder)
-        let archivePath = folder.url("package.tar.gz")
+        let archivePath = folder.path("package.tar.gz")
         _ = try PackageFixture.pack(root, to: archivePath, compression: .gzip)
         let size = try #require(FileManager.default.attributesOfItem(atPath: archivePath)[.size] as? Int)
 
         let growth = GrowingFile()
-        _ = Self.copyInPieces(archivePath, to: folder.url("growing.partial"), growth: growth, piece: 512, abandonAfter: size / 2)
+        _ = Self.copyInPieces(archivePath, to: folder.path("growing.partial"), growth: growth, piece: 512, abandonAfter: size / 2)
         let error = #expect(throws: ArchiveError.self) {
-            try SafeExtractor().extract(archiveAt: folder.url("growing.partial"), into: folder.url("out"), following: growth)
+            try SafeExtractor().extract(archiveAt: folder.path("growing.partial"), into: folder.path("out"), following: growth)
         }
         #expect(error?.description.contains("the download stopped: the connection was reset") == true, "\(String(describing: error))")
-        #expect(!FileManager.default.fileExists(atPath: folder.url("out")))
+        #expect(!FileManager.default.fileExists(atPath: folder.path("out")))
     }
 
     @Test("a reader waits for bytes it has not seen and sees the end only once the writer finishes")

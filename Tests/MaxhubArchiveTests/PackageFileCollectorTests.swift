@@ -1,5 +1,6 @@
 import Foundation
 import MaxhubArchive
+import MaxhubTestSupport
 import Testing
 
 @Suite("PackageFileCollector")
@@ -17,10 +18,10 @@ struct PackageFileCollectorTests {
         }
         try folder.makeFolder("pkg/empty/also-empty")
 
-        let files = try PackageFileCollector(root: folder.url("pkg")).collect()
+        let files = try PackageFileCollector(root: folder.path("pkg")).collect()
         #expect(files.map(\.path) == ["B.txt", "a-b.txt", "a.txt", "a/b.txt", "b.txt", "run.sh", "sub/maxhub.yaml", "é.txt"])
         #expect(files.filter(\.executable).map(\.path) == ["run.sh"])
-        #expect(files.allSatisfy { $0.absolutePath == folder.url("pkg/" + $0.path) })
+        #expect(files.allSatisfy { $0.absolutePath == folder.path("pkg/" + $0.path) })
         #expect(files.first { $0.path == "a/b.txt" }?.size == 7)
     }
 
@@ -43,7 +44,7 @@ struct PackageFileCollectorTests {
         ]
         for path in kept + ignored { try folder.write("pkg/" + path, path) }
 
-        let files = try PackageFileCollector(root: folder.url("pkg")).collect()
+        let files = try PackageFileCollector(root: folder.path("pkg")).collect()
         #expect(files.map(\.path) == kept.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) })
     }
 
@@ -53,7 +54,7 @@ struct PackageFileCollectorTests {
         defer { folder.remove() }
         try folder.write("pkg/.maxhubignore", "*.bin\n!keep.bin\n")
         #expect {
-            try PackageFileCollector(root: folder.url("pkg")).collect()
+            try PackageFileCollector(root: folder.path("pkg")).collect()
         } throws: { error in
             guard case .invalidIgnorePattern(_, 2, "!keep.bin", _)? = error as? ArchiveError else { return false }
             return true
@@ -66,24 +67,24 @@ struct PackageFileCollectorTests {
         defer { folder.remove() }
         try folder.write("pkg/a.txt", "a")
         try folder.makeFolder("pkg/sub")
-        try FileManager.default.createSymbolicLink(atPath: folder.url("pkg/sub/link.txt"), withDestinationPath: "../a.txt")
-        #expect(throws: ArchiveError.unsupportedFileType(path: folder.url("pkg/sub/link.txt"), kind: "symbolic link")) {
-            try PackageFileCollector(root: folder.url("pkg")).collect()
+        try FileManager.default.createSymbolicLink(atPath: folder.path("pkg/sub/link.txt"), withDestinationPath: "../a.txt")
+        #expect(throws: ArchiveError.unsupportedFileType(path: folder.path("pkg/sub/link.txt"), kind: "symbolic link")) {
+            try PackageFileCollector(root: folder.path("pkg")).collect()
         }
-        let error = ArchiveError.unsupportedFileType(path: folder.url("pkg/sub/link.txt"), kind: "symbolic link")
-        #expect(error.description.contains(folder.url("pkg/sub/link.txt")))
+        let error = ArchiveError.unsupportedFileType(path: folder.path("pkg/sub/link.txt"), kind: "symbolic link")
+        #expect(error.description.contains(folder.path("pkg/sub/link.txt")))
 
         try folder.write("pkg/.maxhubignore", "link.txt\n")
-        #expect(try PackageFileCollector(root: folder.url("pkg")).collect().map(\.path) == ["a.txt"])
+        #expect(try PackageFileCollector(root: folder.path("pkg")).collect().map(\.path) == ["a.txt"])
 
-        #expect(mkfifo(folder.url("pkg/pipe"), 0o644) == 0)
-        #expect(throws: ArchiveError.unsupportedFileType(path: folder.url("pkg/pipe"), kind: "fifo")) {
-            try PackageFileCollector(root: folder.url("pkg")).collect()
+        #expect(mkfifo(folder.path("pkg/pipe"), 0o644) == 0)
+        #expect(throws: ArchiveError.unsupportedFileType(path: folder.path("pkg/pipe"), kind: "fifo")) {
+            try PackageFileCollector(root: folder.path("pkg")).collect()
         }
         // Hidden special files are skipped before they are looked at.
-        try FileManager.default.removeItem(atPath: folder.url("pkg/pipe"))
-        try FileManager.default.createSymbolicLink(atPath: folder.url("pkg/.venv"), withDestinationPath: "/usr")
-        #expect(try PackageFileCollector(root: folder.url("pkg")).collect().map(\.path) == ["a.txt"])
+        try FileManager.default.removeItem(atPath: folder.path("pkg/pipe"))
+        try FileManager.default.createSymbolicLink(atPath: folder.path("pkg/.venv"), withDestinationPath: "/usr")
+        #expect(try PackageFileCollector(root: folder.path("pkg")).collect().map(\.path) == ["a.txt"])
     }
 
     @Test("excluded paths, such as the archive being written inside the package, are left out")
@@ -93,8 +94,8 @@ struct PackageFileCollectorTests {
         try folder.write("pkg/a.txt", "a")
         try folder.write("pkg/dist/pkg-1.0.0.tar.zst", "old archive")
         let collector = PackageFileCollector(
-            root: folder.url("pkg"),
-            excluding: [folder.url("pkg/dist/pkg-1.0.0.tar.zst"), folder.url("pkg/not-yet-written.tar.zst")]
+            root: folder.path("pkg"),
+            excluding: [folder.path("pkg/dist/pkg-1.0.0.tar.zst"), folder.path("pkg/not-yet-written.tar.zst")]
         )
         #expect(try collector.collect().map(\.path) == ["a.txt"])
     }

@@ -1,6 +1,7 @@
 import Foundation
 import MaxhubArchive
 import MaxhubCore
+import MaxhubTestSupport
 
 /// A package folder with the awkward parts a real one can have.
 enum PackageFixture {
@@ -18,7 +19,7 @@ enum PackageFixture {
         try folder.write("\(relative)/\(longPath)", "deep\n")
         try folder.write("\(relative)/\(longName)", "0\n1\n2\n")
         try folder.write("\(relative)/empty.txt", [])
-        return folder.url(relative)
+        return folder.path(relative)
     }
 
     /// Packs `root` the way `maxhub pack` does: the collected files in order, then the manifest as trailer.

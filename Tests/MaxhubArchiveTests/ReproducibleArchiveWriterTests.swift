@@ -1,6 +1,7 @@
 import Foundation
 import MaxhubArchive
 import MaxhubCore
+import MaxhubTestSupport
 import Testing
 
 @Suite("ReproducibleArchiveWriter")
@@ -12,7 +13,7 @@ struct ReproducibleArchiveWriterTests {
         let root = try PackageFixture.make(in: folder)
         try folder.makeFolder("out")
 
-        let first = try PackageFixture.pack(root, to: folder.url("out/first" + compression.fileSuffix), compression: compression)
+        let first = try PackageFixture.pack(root, to: folder.path("out/first" + compression.fileSuffix), compression: compression)
 
         // Another day, another umask, another machine.
         let later = Date(timeIntervalSince1970: 1_700_000_000.123)
@@ -23,7 +24,7 @@ struct ReproducibleArchiveWriterTests {
         try folder.chmod("package/model/weights.bin", 0o664)
         try folder.chmod("package/bin/serve.sh", 0o700)
 
-        let secondPath = folder.url("out/second" + compression.fileSuffix)
+        let secondPath = folder.path("out/second" + compression.fileSuffix)
         let second = try PackageFixture.pack(root, to: secondPath, compression: compression)
         #expect(second.digest == first.digest)
         #expect(second.size == first.size)
@@ -38,7 +39,7 @@ struct ReproducibleArchiveWriterTests {
         var readme = try folder.read("package/README.md")
         readme[2] ^= 0x20
         try folder.write("package/README.md", readme)
-        let third = try PackageFixture.pack(root, to: folder.url("out/third" + compression.fileSuffix), compression: compression)
+        let third = try PackageFixture.pack(root, to: folder.path("out/third" + compression.fileSuffix), compression: compression)
         #expect(third.digest != first.digest)
     }
 
@@ -47,7 +48,7 @@ struct ReproducibleArchiveWriterTests {
         let folder = try TestFolder()
         defer { folder.remove() }
         let root = try PackageFixture.make(in: folder)
-        let packed = try PackageFixture.pack(root, to: folder.url("package.tar.zst"), compression: .zstd).files
+        let packed = try PackageFixture.pack(root, to: folder.path("package.tar.zst"), compression: .zstd).files
 
         #expect(packed.map(\.path) == [
             "README.md", "bin/serve.sh", "deep/" + String(repeating: "nested-folder/", count: 6) + "file-with-a-long-name.txt",
@@ -55,7 +56,7 @@ struct ReproducibleArchiveWriterTests {
         ])
         #expect(packed.filter(\.executable).map(\.path) == ["bin/serve.sh"])
         let weights = try #require(packed.first { $0.path == "model/weights.bin" })
-        let expected = try FileDigester.digest(ofFileAt: folder.url("package/model/weights.bin"))
+        let expected = try FileDigester.digest(ofFileAt: folder.path("package/model/weights.bin"))
         #expect(weights.digest == expected.digest)
         #expect(weights.size == expected.size)
         // The archive was written inside the folder it packs, and left itself out.
@@ -67,7 +68,7 @@ struct ReproducibleArchiveWriterTests {
         let folder = try TestFolder()
         defer { folder.remove() }
         for compression in ArchiveCompression.allCases {
-            let writer = try ReproducibleArchiveWriter(writingTo: folder.url("a" + compression.fileSuffix), compression: compression)
+            let writer = try ReproducibleArchiveWriter(writingTo: folder.path("a" + compression.fileSuffix), compression: compression)
             _ = try writer.addData(Array("hello\n".utf8), as: "a.txt")
             _ = try writer.finish()
         }
@@ -83,7 +84,7 @@ struct ReproducibleArchiveWriterTests {
     func ordering() throws {
         let folder = try TestFolder()
         defer { folder.remove() }
-        let writer = try ReproducibleArchiveWriter(writingTo: folder.url("a.tar.zst"), compression: .zstd)
+        let writer = try ReproducibleArchiveWriter(writingTo: folder.path("a.tar.zst"), compression: .zstd)
         _ = try writer.addData([1], as: "b/c.txt")
         #expect(throws: ArchiveError.entryOutOfOrder(entry: "a.txt", previous: "b/c.txt")) {
             try writer.addData([2], as: "a.txt")
@@ -99,9 +100,9 @@ struct ReproducibleArchiveWriterTests {
         #expect(afterTrailer.description.contains("\"z.txt\""))
         #expect(throws: ArchiveError.duplicateEntry("c/a.txt")) { try writer.addTrailer([8], as: "c/a.txt") }
         _ = try writer.finish()
-        #expect(throws: ArchiveError.writerClosed(archive: folder.url("a.tar.zst"))) { try writer.finish() }
+        #expect(throws: ArchiveError.writerClosed(archive: folder.path("a.tar.zst"))) { try writer.finish() }
 
-        let paths = try ArchiveInspector().inspect(archiveAt: folder.url("a.tar.zst")).map(\.path)
+        let paths = try ArchiveInspector().inspect(archiveAt: folder.path("a.tar.zst")).map(\.path)
         #expect(paths == ["b/c.txt", "b0", "c/Z.txt", "c/a.txt", "maxhub.yaml"])
     }
 
@@ -112,7 +113,7 @@ struct ReproducibleArchiveWriterTests {
     func invalidPaths(path: String) throws {
         let folder = try TestFolder()
         defer { folder.remove() }
-        let writer = try ReproducibleArchiveWriter(writingTo: folder.url("a.tar.zst"), compression: .zstd)
+        let writer = try ReproducibleArchiveWriter(writingTo: folder.path("a.tar.zst"), compression: .zstd)
         #expect {
             try writer.addData([1], as: path)
         } throws: { error in
@@ -130,22 +131,22 @@ struct ReproducibleArchiveWriterTests {
         defer { folder.remove() }
         try folder.write("source.bin", makeNoise(count: 3000, seed: 1))
         do {
-            let writer = try ReproducibleArchiveWriter(writingTo: folder.url("dropped.tar.zst"), compression: .zstd)
-            _ = try writer.addFile(at: folder.url("source.bin"), as: "source.bin")
+            let writer = try ReproducibleArchiveWriter(writingTo: folder.path("dropped.tar.zst"), compression: .zstd)
+            _ = try writer.addFile(at: folder.path("source.bin"), as: "source.bin")
             #expect(try folder.contents().count == 2, "the temp file exists while writing")
         }
         #expect(try folder.contents() == ["source.bin"])
 
         // A file that cannot be packed is refused before its entry starts.
-        try FileManager.default.createSymbolicLink(atPath: folder.url("link"), withDestinationPath: "source.bin")
-        let writer = try ReproducibleArchiveWriter(writingTo: folder.url("kept.tar.gz"), compression: .gzip)
-        #expect(throws: ArchiveError.unsupportedFileType(path: folder.url("link"), kind: "symbolic link")) {
-            try writer.addFile(at: folder.url("link"), as: "link")
+        try FileManager.default.createSymbolicLink(atPath: folder.path("link"), withDestinationPath: "source.bin")
+        let writer = try ReproducibleArchiveWriter(writingTo: folder.path("kept.tar.gz"), compression: .gzip)
+        #expect(throws: ArchiveError.unsupportedFileType(path: folder.path("link"), kind: "symbolic link")) {
+            try writer.addFile(at: folder.path("link"), as: "link")
         }
-        #expect(throws: ArchiveError.cannotOpen(path: folder.url("missing"), errno: ENOENT)) {
-            try writer.addFile(at: folder.url("missing"), as: "missing")
+        #expect(throws: ArchiveError.cannotOpen(path: folder.path("missing"), errno: ENOENT)) {
+            try writer.addFile(at: folder.path("missing"), as: "missing")
         }
-        _ = try writer.addFile(at: folder.url("source.bin"), as: "source.bin")
+        _ = try writer.addFile(at: folder.path("source.bin"), as: "source.bin")
         _ = try writer.finish()
         #expect(try folder.contents() == ["kept.tar.gz", "link", "source.bin"])
     }
@@ -156,14 +157,14 @@ struct ReproducibleArchiveWriterTests {
         // Files under /proc report size 0 and then yield bytes: a file that grew after its header was written.
         let folder = try TestFolder()
         defer { folder.remove() }
-        let writer = try ReproducibleArchiveWriter(writingTo: folder.url("a.tar.zst"), compression: .zstd)
+        let writer = try ReproducibleArchiveWriter(writingTo: folder.path("a.tar.zst"), compression: .zstd)
         _ = try writer.addData([1], as: "a.txt")
         #expect(throws: ArchiveError.fileChangedWhileReading(path: "/proc/self/status", expectedSize: 0, actualSize: nil)) {
             try writer.addFile(at: "/proc/self/status", as: "status")
         }
         #expect(try folder.contents() == [], "the temp file is gone")
-        #expect(throws: ArchiveError.writerClosed(archive: folder.url("a.tar.zst"))) { try writer.addData([2], as: "b.txt") }
-        #expect(throws: ArchiveError.writerClosed(archive: folder.url("a.tar.zst"))) { try writer.finish() }
+        #expect(throws: ArchiveError.writerClosed(archive: folder.path("a.tar.zst"))) { try writer.addData([2], as: "b.txt") }
+        #expect(throws: ArchiveError.writerClosed(archive: folder.path("a.tar.zst"))) { try writer.finish() }
     }
     #endif
 
@@ -175,7 +176,7 @@ struct ReproducibleArchiveWriterTests {
         defer { folder.remove() }
         let root = try PackageFixture.make(in: folder)
         for compression in ArchiveCompression.allCases {
-            let archivePath = folder.url("listed" + compression.fileSuffix)
+            let archivePath = folder.path("listed" + compression.fileSuffix)
             let packed = try PackageFixture.pack(root, to: archivePath, compression: compression)
             let process = Process()
             process.executableURL = URL(fileURLWithPath: tar)

@@ -1,6 +1,7 @@
 import Foundation
 import MaxhubArchive
 import MaxhubCore
+import MaxhubTestSupport
 import Testing
 
 @Suite("SafeExtractor")
@@ -10,15 +11,15 @@ struct SafeExtractorTests {
         let folder = try TestFolder()
         defer { folder.remove() }
         let root = try PackageFixture.make(in: folder)
-        let archivePath = folder.url("package" + compression.fileSuffix)
+        let archivePath = folder.path("package" + compression.fileSuffix)
         let packed = try PackageFixture.pack(root, to: archivePath, compression: compression).files
 
-        let entries = try SafeExtractor().extract(archiveAt: archivePath, into: folder.url("out"))
+        let entries = try SafeExtractor().extract(archiveAt: archivePath, into: folder.path("out"))
         #expect(entries == (try ArchiveInspector().inspect(archiveAt: archivePath)))
         #expect(entries.map(\.path) == packed.map(\.path))
         for file in try PackageFileCollector(root: root).collect() {
             #expect(try folder.read("out/" + file.path) == folder.read("package/" + file.path), "\(file.path)")
-            let attributes = try FileManager.default.attributesOfItem(atPath: folder.url("out/" + file.path))
+            let attributes = try FileManager.default.attributesOfItem(atPath: folder.path("out/" + file.path))
             let mode = (attributes[.posixPermissions] as? Int) ?? 0
             #expect((mode & 0o111 != 0) == file.executable, "\(file.path)")
         }
@@ -30,16 +31,16 @@ struct SafeExtractorTests {
     func safeSymlink() throws {
         let folder = try TestFolder()
         defer { folder.remove() }
-        let archivePath = folder.url("links.tar.zst")
+        let archivePath = folder.path("links.tar.zst")
         try makeHandMadeArchive(
             at: archivePath,
             [.file("b.txt", "target"), HandMadeEntry(path: "a/link", kind: .symlink("../b.txt"))],
             compression: .zstd
         )
-        let entries = try SafeExtractor().extract(archiveAt: archivePath, into: folder.url("out"))
+        let entries = try SafeExtractor().extract(archiveAt: archivePath, into: folder.path("out"))
         #expect(entries.map(\.path) == ["b.txt", "a/link"])
-        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: folder.url("out/a/link")) == "../b.txt")
-        #expect(try String(contentsOfFile: folder.url("out/a/link"), encoding: .utf8) == "target")
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: folder.path("out/a/link")) == "../b.txt")
+        #expect(try String(contentsOfFile: folder.path("out/a/link"), encoding: .utf8) == "target")
     }
 
     @Test("unsafe entries are refused, naming them, and nothing is left behind", arguments: UnsafeArchiveCase.all)
@@ -48,11 +49,11 @@ struct SafeExtractorTests {
         defer { folder.remove() }
         try folder.makeFolder("archives")
         try folder.makeFolder("parent")
-        let archivePath = folder.url("archives/unsafe.tar.zst")
+        let archivePath = folder.path("archives/unsafe.tar.zst")
         try makeHandMadeArchive(at: archivePath, unsafe.entries, compression: .zstd)
 
         let error = #expect(throws: ArchiveError.self) {
-            try SafeExtractor().extract(archiveAt: archivePath, into: folder.url("parent/out"))
+            try SafeExtractor().extract(archiveAt: archivePath, into: folder.path("parent/out"))
         }
         #expect(error?.description.contains("\"\(unsafe.culprit)\"") == true, "\(String(describing: error))")
         #expect(try folder.contents("parent") == [], "the destination it created is removed again")
@@ -64,7 +65,7 @@ struct SafeExtractorTests {
     func truncated() throws {
         let folder = try TestFolder()
         defer { folder.remove() }
-        let archivePath = folder.url("cut.tar.zst")
+        let archivePath = folder.path("cut.tar.zst")
         try makeHandMadeArchive(
             at: archivePath,
             [.file("a.txt"), .file("big.bin", bytes: makeNoise(count: 2 << 20, seed: 9))],
@@ -74,7 +75,7 @@ struct SafeExtractorTests {
         try folder.write("cut.tar.zst", Array(bytes[0..<(bytes.count / 2)]))
         try folder.makeFolder("out")
 
-        let error = #expect(throws: ArchiveError.self) { try SafeExtractor().extract(archiveAt: archivePath, into: folder.url("out")) }
+        let error = #expect(throws: ArchiveError.self) { try SafeExtractor().extract(archiveAt: archivePath, into: folder.path("out")) }
         #expect(error?.description.contains("\"big.bin\"") == true, "\(String(describing: error))")
         #expect(try folder.contents("out") == [])
     }
@@ -83,17 +84,17 @@ struct SafeExtractorTests {
     func limitsAndGarbage() throws {
         let folder = try TestFolder()
         defer { folder.remove() }
-        let archivePath = folder.url("big.tar.gz")
+        let archivePath = folder.path("big.tar.gz")
         let entries = [HandMadeEntry.file("small.txt"), .file("huge.bin", bytes: [UInt8](repeating: 0, count: 5000))]
         try makeHandMadeArchive(at: archivePath, entries, compression: .gzip)
         #expect(throws: ArchiveError.limitExceeded(entry: "huge.bin", .entrySize(4096))) {
-            try SafeExtractor(limits: ArchiveLimits(maxEntrySize: 4096)).extract(archiveAt: archivePath, into: folder.url("out"))
+            try SafeExtractor(limits: ArchiveLimits(maxEntrySize: 4096)).extract(archiveAt: archivePath, into: folder.path("out"))
         }
         #expect(!folder.exists("out"))
 
         let garbage = try folder.write("garbage.tar.zst", makeNoise(count: 10_000, seed: 3))
         #expect {
-            try SafeExtractor().extract(archiveAt: garbage, into: folder.url("out"))
+            try SafeExtractor().extract(archiveAt: garbage, into: folder.path("out"))
         } throws: { error in
             guard case .unreadableArchive(garbage, _)? = error as? ArchiveError else { return false }
             return true
@@ -105,18 +106,18 @@ struct SafeExtractorTests {
     func destinationMustBeEmpty() throws {
         let folder = try TestFolder()
         defer { folder.remove() }
-        let archivePath = folder.url("a.tar")
+        let archivePath = folder.path("a.tar")
         try makeHandMadeArchive(at: archivePath, [.file("a.txt")])
         try folder.write("out/existing.txt", "keep me")
-        #expect(throws: ArchiveError.destinationNotEmpty(folder.url("out"))) {
-            try SafeExtractor().extract(archiveAt: archivePath, into: folder.url("out"))
+        #expect(throws: ArchiveError.destinationNotEmpty(folder.path("out"))) {
+            try SafeExtractor().extract(archiveAt: archivePath, into: folder.path("out"))
         }
         #expect(try folder.read("out/existing.txt") == Array("keep me".utf8))
 
         try folder.makeFolder("empty")
-        #expect(try SafeExtractor().extract(archiveAt: archivePath, into: folder.url("empty")).map(\.path) == ["a.txt"])
-        #expect(throws: ArchiveError.cannotCreate(path: folder.url("no/such/out"), errno: ENOENT)) {
-            try SafeExtractor().extract(archiveAt: archivePath, into: folder.url("no/such/out"))
+        #expect(try SafeExtractor().extract(archiveAt: archivePath, into: folder.path("empty")).map(\.path) == ["a.txt"])
+        #expect(throws: ArchiveError.cannotCreate(path: folder.path("no/such/out"), errno: ENOENT)) {
+            try SafeExtractor().extract(archiveAt: archivePath, into: folder.path("no/such/out"))
         }
     }
 }

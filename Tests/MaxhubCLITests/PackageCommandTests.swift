@@ -1,5 +1,5 @@
-import CArchive
 import Foundation
+import MaxhubTestSupport
 import Testing
 
 /// `maxhub init`, `validate`, `pack` and `inspect`, run as a user runs them.
@@ -193,7 +193,7 @@ import Testing
               - {path: missing.bin, size: 1, sha256: "\(zeros)"}
 
             """
-        try HandMadeArchive.write(to: cli.url("bad.tar").path, entries: [
+        try makeHandMadeArchive(at: cli.url("bad.tar").path, [
             .file("README.md", "# card\n"), .file("extra.bin", "x"), .file("model.onnx", "abc"), .file("maxhub.yaml", manifest),
         ])
         let result = try cli.run("inspect", "bad.tar")
@@ -205,17 +205,17 @@ import Testing
     }
 
     @Test(arguments: [
-        ("absolute", HandMadeArchive.Entry.file("/etc/evil", "x"), "/etc/evil"),
-        ("dotdot", HandMadeArchive.Entry.file("a/../../evil", "x"), "a/../../evil"),
-        ("escaping symlink", HandMadeArchive.Entry.symlink("link", "../../etc/passwd"), "link"),
-        ("hard link", HandMadeArchive.Entry.hardlink("hard", "model.onnx"), "hard"),
-        ("fifo", HandMadeArchive.Entry.fifo("pipe"), "pipe"),
-        ("device", HandMadeArchive.Entry.characterDevice("tty"), "tty"),
+        ("absolute", HandMadeEntry.file("/etc/evil", "x"), "/etc/evil"),
+        ("dotdot", HandMadeEntry.file("a/../../evil", "x"), "a/../../evil"),
+        ("escaping symlink", HandMadeEntry(path: "link", kind: .symlink("../../etc/passwd")), "link"),
+        ("hard link", HandMadeEntry(path: "hard", kind: .hardlink("model.onnx")), "hard"),
+        ("fifo", HandMadeEntry(path: "pipe", kind: .fifo), "pipe"),
+        ("device", HandMadeEntry(path: "tty", kind: .characterDevice), "tty"),
     ])
-    func inspectRefusesUnsafeEntriesNamingThem(_ name: String, _ entry: HandMadeArchive.Entry, _ entryName: String) throws {
+    func inspectRefusesUnsafeEntriesNamingThem(_ name: String, _ entry: HandMadeEntry, _ entryName: String) throws {
         let cli = try CLIHarness()
         defer { cli.cleanUp() }
-        try HandMadeArchive.write(to: cli.url("unsafe.tar").path, entries: [.file("model.onnx", "abc"), entry])
+        try makeHandMadeArchive(at: cli.url("unsafe.tar").path, [.file("model.onnx", "abc"), entry])
         let result = try cli.run("inspect", "unsafe.tar")
         #expect(result.status == 4, "\(name)")
         #expect(result.stderr.contains("\"\(entryName)\""), "\(name): \(result.stderr)")
@@ -239,60 +239,5 @@ import Testing
         let result = try cli.run("digest", "abc.txt")
         #expect(result.stdout == "sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad  3  abc.txt\n")
         #expect(try cli.run("digest", "missing.txt").status == 1)
-    }
-}
-
-/// Writes small tar archives entry by entry with libarchive, unsafe ones included.
-enum HandMadeArchive {
-    enum Entry: Sendable {
-        case file(String, String)
-        case symlink(String, String)
-        case hardlink(String, String)
-        case fifo(String)
-        case characterDevice(String)
-    }
-
-    struct WriteFailed: Error, CustomStringConvertible { var description: String }
-
-    static func write(to path: String, entries: [Entry]) throws {
-        guard let archive = archive_write_new() else { throw WriteFailed(description: "archive_write_new") }
-        defer { archive_write_free(archive) }
-        archive_write_set_format_pax_restricted(archive)
-        guard archive_write_open_filename(archive, path) == ARCHIVE_OK else {
-            throw WriteFailed(description: String(cString: archive_error_string(archive)))
-        }
-        for item in entries {
-            guard let entry = archive_entry_new() else { continue }
-            defer { archive_entry_free(entry) }
-            var data: [UInt8] = []
-            switch item {
-            case .file(let name, let text):
-                data = Array(text.utf8)
-                archive_entry_set_pathname(entry, name)
-                archive_entry_set_filetype(entry, 0o100000)
-                archive_entry_set_size(entry, la_int64_t(data.count))
-            case .symlink(let name, let target):
-                archive_entry_set_pathname(entry, name)
-                archive_entry_set_filetype(entry, 0o120000)
-                archive_entry_set_symlink(entry, target)
-            case .hardlink(let name, let target):
-                archive_entry_set_pathname(entry, name)
-                archive_entry_set_filetype(entry, 0o100000)
-                archive_entry_set_hardlink(entry, target)
-            case .fifo(let name):
-                archive_entry_set_pathname(entry, name)
-                archive_entry_set_filetype(entry, 0o010000)
-            case .characterDevice(let name):
-                archive_entry_set_pathname(entry, name)
-                archive_entry_set_filetype(entry, 0o020000)
-                archive_entry_set_rdevmajor(entry, 5)
-            }
-            archive_entry_set_perm(entry, 0o644)
-            guard archive_write_header(archive, entry) >= ARCHIVE_WARN else {
-                throw WriteFailed(description: String(cString: archive_error_string(archive)))
-            }
-            if !data.isEmpty { _ = data.withUnsafeBytes { archive_write_data(archive, $0.baseAddress, $0.count) } }
-        }
-        archive_write_close(archive)
     }
 }

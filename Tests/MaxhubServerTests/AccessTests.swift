@@ -4,6 +4,7 @@ import HummingbirdTesting
 import MaxhubCore
 import MaxhubServer
 import MaxhubStore
+import MaxhubTestSupport
 import NIOCore
 import Testing
 

@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import MaxhubCore
 import MaxhubServer
+import MaxhubTestSupport
 import NIOCore
 import Testing
 

@@ -6,6 +6,7 @@ import MaxhubCore
 import MaxhubJSON
 import MaxhubServer
 import MaxhubStore
+import MaxhubTestSupport
 import NIOCore
 
 /// A hub on a real socket over a temp data folder (SQLite on disk, files), with a token for each role.
@@ -107,14 +108,6 @@ extension TestResponse {
     var problem: ProblemDetails? { try? decode(ProblemDetails.self) }
 
     var bytes: [UInt8] { Array(buffer: body) }
-}
-
-func makeTemporaryFolder(_ prefix: String) throws -> String {
-    var template = Array((NSTemporaryDirectory() + "/\(prefix)-XXXXXX").utf8CString)
-    guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
-        throw POSIXError(.init(rawValue: errno) ?? .EIO)
-    }
-    return URL(fileURLWithPath: String(cString: made)).resolvingSymlinksInPath().path
 }
 
 struct HubTestError: Error, CustomStringConvertible {

@@ -1,6 +1,7 @@
 import Foundation
 import MaxhubCore
 import MaxhubStore
+import MaxhubTestSupport
 import NIOCore
 import Testing
 

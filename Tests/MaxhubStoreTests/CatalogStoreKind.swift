@@ -1,7 +1,8 @@
+@testable import MaxhubStore
 import Foundation
 import MaxhubCore
+import MaxhubTestSupport
 import Testing
-@testable import MaxhubStore
 
 /// The catalog stores `CatalogStoreContract` runs against. A new implementation (PostgreSQL, say) adds a case and
 /// its factory here, and passes the same tests.

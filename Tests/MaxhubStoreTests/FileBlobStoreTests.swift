@@ -1,8 +1,9 @@
+@testable import MaxhubStore
 import Foundation
 import MaxhubCore
+import MaxhubTestSupport
 import NIOCore
 import Testing
-@testable import MaxhubStore
 
 /// What the file blob store promises beyond the contract: its layout, no leftovers, and cleanup by file age.
 @Suite struct FileBlobStoreTests {

@@ -1,7 +1,8 @@
+@testable import MaxhubStore
 import Foundation
 import MaxhubCore
+import MaxhubTestSupport
 import Testing
-@testable import MaxhubStore
 
 /// What the SQLite catalog promises beyond the contract: its schema's invariants, reopening, and fast searches.
 @Suite struct SQLiteCatalogStoreTests {

@@ -1,11 +1,6 @@
 import Foundation
 import MaxhubCore
 
-/// Where a model's server runs: a container engine, or a plain process in the package folder.
-public enum ServingRuntime: String, CaseIterable, Sendable, Codable {
-    case docker, podman, process
-}
-
 /// Exactly what `maxhub run` starts: the program and its arguments, where, with which additions to the environment,
 /// and where the server will answer. `--dry-run` prints `arguments`.
 public struct LaunchPlan: Sendable, Equatable {
@@ -33,12 +28,6 @@ public struct LaunchPlan: Sendable, Equatable {
         if plain && !word.isEmpty { return word }
         return "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
-}
-
-/// Why a model cannot be started as asked.
-public struct LaunchError: Error, CustomStringConvertible {
-    public var description: String
-    public init(_ description: String) { self.description = description }
 }
 
 extension LaunchPlan {

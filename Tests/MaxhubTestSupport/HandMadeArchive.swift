@@ -3,8 +3,8 @@ import Foundation
 
 /// One entry of an archive built directly with libarchive's writer, bypassing every rule of
 /// `ReproducibleArchiveWriter`: how the unsafe archives of the tests are made.
-struct HandMadeEntry: Sendable {
-    enum Kind: Sendable {
+public struct HandMadeEntry: Sendable {
+    public enum Kind: Sendable {
         case file([UInt8])
         case directory
         case symlink(String)
@@ -14,28 +14,41 @@ struct HandMadeEntry: Sendable {
         case fifo
     }
 
-    var path: String
-    var kind: Kind
+    public var path: String
+    public var kind: Kind
 
-    static func file(_ path: String, _ text: String = "data") -> HandMadeEntry {
+    public init(path: String, kind: Kind) {
+        self.path = path
+        self.kind = kind
+    }
+
+    public static func file(_ path: String, _ text: String = "data") -> HandMadeEntry {
         HandMadeEntry(path: path, kind: .file(Array(text.utf8)))
     }
 
-    static func file(_ path: String, bytes: [UInt8]) -> HandMadeEntry {
+    public static func file(_ path: String, bytes: [UInt8]) -> HandMadeEntry {
         HandMadeEntry(path: path, kind: .file(bytes))
     }
 }
 
-enum HandMadeCompression {
+public enum HandMadeCompression: Sendable {
     case none, gzip, zstd
 }
 
-struct HandMadeArchiveError: Error, CustomStringConvertible {
-    var description: String
+public struct HandMadeArchiveError: Error, CustomStringConvertible {
+    public var description: String
+}
+
+/// The bytes of an archive of `entries` exactly as given.
+public func makeHandMadeArchive(_ entries: [HandMadeEntry], compression: HandMadeCompression = .gzip) throws -> [UInt8] {
+    let folder = try TestFolder(prefix: "maxhub-hand-made")
+    defer { folder.remove() }
+    try makeHandMadeArchive(at: folder.path("archive.tar"), entries, compression: compression)
+    return try folder.read("archive.tar")
 }
 
 /// Writes `entries` as a pax tar archive at `path` exactly as given.
-func makeHandMadeArchive(at path: String, _ entries: [HandMadeEntry], compression: HandMadeCompression = .none) throws {
+public func makeHandMadeArchive(at path: String, _ entries: [HandMadeEntry], compression: HandMadeCompression = .none) throws {
     guard let archive = archive_write_new() else { throw HandMadeArchiveError(description: "archive_write_new") }
     defer { archive_write_free(archive) }
     archive_write_set_format_pax_restricted(archive)

@@ -4,18 +4,20 @@ import MaxhubCore
 import MaxhubJSON
 
 /// A real package: a folder with a manifest and files, packed by `PackageBuilder` into a reproducible archive.
-struct TestPackage: Sendable {
-    let name: ModelName
-    let version: Version
+/// `serving` is the manifest's `serving:` block, one setting a line.
+public struct TestPackage: Sendable {
+    public let name: ModelName
+    public let version: Version
     /// The packed manifest (with `files:`) as JSON, as a client publishes it.
-    let manifest: JSONValue
-    let archive: [UInt8]
-    let reference: ArchiveReference
+    public let manifest: JSONValue
+    public let archive: [UInt8]
+    public let reference: ArchiveReference
 
-    static func make(
+    public static func make(
         name: String = "digits-classifier", version: String = "1.0.0", task: String = "image-classification",
         description: String = "Handwritten digit classifier (8x8 grayscale).", license: String = "Apache-2.0",
-        framework: String? = "onnxruntime", files: [String: String] = ["model.onnx": "weights", "serve.py": "print('hi')\n"]
+        framework: String? = "onnxruntime", files: [String: String] = ["model.onnx": "weights", "serve.py": "print('hi')\n"],
+        serving: String = "api: max\nport: 5000\ncommand: [python3, serve.py]"
     ) throws -> TestPackage {
         let folder = try makeTemporaryFolder("maxhub-package")
         defer { try? FileManager.default.removeItem(atPath: folder) }
@@ -35,11 +37,9 @@ struct TestPackage: Sendable {
             - name: y
               type: tensor
             serving:
-              api: max
-              port: 5000
-              command: [python3, serve.py]
 
             """
+        yaml += serving.split(separator: "\n").map { "  \($0)\n" }.joined()
         if let framework { yaml += "framework:\n  name: \(framework)\n" }
         try yaml.write(toFile: folder + "/maxhub.yaml", atomically: true, encoding: .utf8)
         for (path, contents) in files {

@@ -1,14 +1,14 @@
 import Testing
 
 /// An archive that must never become a package folder, and the entry its error must name.
-struct UnsafeArchiveCase: Sendable, CustomTestStringConvertible {
-    var label: String
-    var entries: [HandMadeEntry]
-    var culprit: String
+public struct UnsafeArchiveCase: Sendable, CustomTestStringConvertible {
+    public var label: String
+    public var entries: [HandMadeEntry]
+    public var culprit: String
 
-    var testDescription: String { label }
+    public var testDescription: String { label }
 
-    static let all: [UnsafeArchiveCase] = [
+    public static let all: [UnsafeArchiveCase] = [
         .init(label: "absolute path", entries: [.file("ok.txt"), .file("/tmp/maxhub-evil.txt")], culprit: "/tmp/maxhub-evil.txt"),
         .init(label: "parent component", entries: [.file("../escaped.txt")], culprit: "../escaped.txt"),
         .init(label: "parent after a folder", entries: [.file("a/../../escaped.txt")], culprit: "a/../../escaped.txt"),

@@ -1,0 +1,6 @@
+/// The actions the audit log records.
+public enum AuditAction {
+    public static let publish = "version.publish"
+    public static let tokenCreate = "token.create"
+    public static let tokenRevoke = "token.revoke"
+}

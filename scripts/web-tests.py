@@ -12,9 +12,12 @@ The hub must hold (tests/MaxhubCLITests/WebCatalogBrowserTests.swift publishes t
 Flows: search and filter, open a model page and copy its pull command, see a hostile README as text, sign in as a
 reviewer, approve the pending version in the browser, sign out and find it in the public catalog. Screenshots of the
 home, a model page and the review page at 1280 and 390 pixels wide go to SCREENSHOT_FOLDER. Every page is fetched
-once more to check that it is under 100 KB; the sizes are printed.
+once more to check that it is under 100 KB; the sizes are printed. Every page the browser opens is checked with axe-core
+(the copy that axe-selenium-python bundles): any accessibility violation fails, printed with its rule, impact and the
+elements it found.
 
-Uses Debian's chromium and chromium-driver (/usr/bin/chromium, /usr/bin/chromedriver) and selenium from PyPI.
+Uses Debian's chromium and chromium-driver (/usr/bin/chromium, /usr/bin/chromedriver), and selenium and
+axe-selenium-python from PyPI.
 Prints "N passed, N failed" last; exits 1 if a check failed.
 """
 import os
@@ -23,6 +26,7 @@ import traceback
 import urllib.parse
 import urllib.request
 
+from axe_selenium_python import Axe
 from selenium import webdriver
 from selenium.common.exceptions import NoSuchElementException
 from selenium.webdriver.chrome.options import Options
@@ -76,6 +80,22 @@ def shoot(driver, name):
     driver.set_window_size(DESKTOP, 900)
 
 
+def audit(driver, page):
+    """Runs axe-core on what the browser shows; a violation fails, printed with its rule, impact and elements."""
+    axe = Axe(driver)
+    axe.inject()
+    results = axe.run()
+    violations = results["violations"]
+    for violation in violations:
+        print(f"axe violation on {page}: {violation['id']} ({violation['impact']}): {violation['help']}")
+        for node in violation["nodes"]:
+            summary = " ".join(node.get("failureSummary", "").split())
+            print(f"  at {' '.join(str(target) for target in node['target'])}: {summary}")
+    # Rules that passed show that axe really looked at the page.
+    check(len(results["passes"]) > 0 and not violations,
+          f"axe finds no accessibility violation on {page} ({len(results['passes'])} rules pass, {len(violations)} violated)")
+
+
 def wait_for(driver, css):
     return WebDriverWait(driver, 10).until(expected_conditions.presence_of_element_located((By.CSS_SELECTOR, css)))
 
@@ -107,6 +127,7 @@ def run(driver):
     check(label.is_displayed(), "the search box has a visible label")
     check(set(result_names(driver)) >= {"digits-classifier", "sentiment-analyzer", "hostile-readme"}, "home lists the approved models")
     check("wine-quality" not in result_names(driver), "a pending version is not in the public catalog")
+    audit(driver, "/")
     shoot(driver, "home")
 
     # The keyboard reaches the search box: the skip link first, then the links of the bar, then the box.
@@ -117,11 +138,14 @@ def run(driver):
     search.send_keys("digit", Keys.ENTER)
     WebDriverWait(driver, 10).until(lambda d: "q=digit" in d.current_url)
     check(result_names(driver) == ["digits-classifier"], f"searching 'digit' finds the digits classifier ({result_names(driver)})")
+    audit(driver, "/?q=digit")
     shared = driver.current_url
     driver.get(shared)
     check(result_names(driver) == ["digits-classifier"], "the search's URL can be shared: opened again it finds the same")
+    audit(driver, "/?q=digit, opened again")
 
     driver.get(base_url + "/")
+    audit(driver, "/, opened again")
     task_links = {link.find_element(By.CSS_SELECTOR, "span").text: link for link in
                   driver.find_elements(By.CSS_SELECTOR, "nav.filters li a")}
     check("text-classification" in task_links, "the filters list the tasks")
@@ -131,18 +155,23 @@ def run(driver):
     task_links["text-classification"].click()
     WebDriverWait(driver, 10).until(lambda d: "task=text-classification" in d.current_url)
     check(result_names(driver) == ["sentiment-analyzer"], f"filtering by task keeps the text classifier ({result_names(driver)})")
+    audit(driver, "/?task=text-classification")
     facet_link(driver, "pytorch").click()
     WebDriverWait(driver, 10).until(lambda d: "framework=pytorch" in d.current_url)
     check("task=text-classification" in driver.current_url and result_names(driver) == ["sentiment-analyzer"],
           "a second filter keeps the first")
+    audit(driver, "/?task=text-classification&framework=pytorch")
     driver.get(base_url + "/?license=CC-BY-4.0")
     check("sentiment-analyzer" not in result_names(driver) and "digits-classifier" in result_names(driver),
           f"filtering by license ({result_names(driver)})")
+    audit(driver, "/?license=CC-BY-4.0")
 
     # A model page.
     driver.get(base_url + "/?q=digit")
+    audit(driver, "/?q=digit, opened from the address bar")
     driver.find_element(By.LINK_TEXT, "digits-classifier").click()
     wait_for(driver, "#pull-command")
+    audit(driver, "/models/digits-classifier")
     check("digits-classifier" in driver.find_element(By.TAG_NAME, "h1").text, "the model page names the model")
     check("1.1.0" in driver.find_element(By.TAG_NAME, "h1").text, "the model page shows the latest version")
     pull = driver.find_element(By.ID, "pull-command").text
@@ -170,10 +199,12 @@ def run(driver):
     WebDriverWait(driver, 10).until(lambda d: "version=1.0.0" in d.current_url)
     check(driver.find_element(By.ID, "pull-command").text.startswith("maxhub pull digits-classifier@1.0.0"),
           "choosing a version changes the commands")
+    audit(driver, "/models/digits-classifier?version=1.0.0")
 
     # A hostile README shows as text.
     driver.get(base_url + "/models/hostile-readme")
     card = wait_for(driver, ".card")
+    audit(driver, "/models/hostile-readme")
     check("<script>" in card.text, "a <script> in a README shows as text")
     check("<img" in card.text, "an <img onerror> in a README shows as text")
     check(len(driver.find_elements(By.CSS_SELECTOR, "main script, .card img, [onerror]")) == 0, "no script or image element came from the README")
@@ -188,6 +219,7 @@ def run(driver):
     driver.get(base_url + "/review")
     WebDriverWait(driver, 10).until(lambda d: "/login" in d.current_url)
     check("/login?next=" in driver.current_url, "the review queue sends an anonymous visitor to sign in")
+    audit(driver, "/login?next=/review")
     token = driver.find_element(By.ID, "token")
     check(driver.find_element(By.CSS_SELECTOR, "label[for=token]").text == "Token", "the token field has a label")
     token.send_keys(reviewer_token, Keys.ENTER)
@@ -196,9 +228,11 @@ def run(driver):
     session = cookies.get("maxhub_session", {})
     check(session.get("httpOnly") is True and session.get("sameSite") == "Strict", f"the session cookie is HttpOnly and SameSite=Strict ({session})")
     check(driver.execute_script("return document.cookie") == "", "scripts cannot read the session cookie")
+    audit(driver, "/review")
     driver.find_element(By.PARTIAL_LINK_TEXT, "wine-quality@1.0.0").click()
     wait_for(driver, "#license-code")
     check(driver.find_element(By.ID, "license-weights").get_attribute("value") == "CC-BY-4.0", "the review form shows the declared licenses")
+    audit(driver, "/review/wine-quality/1.0.0")
     shoot(driver, "review")
     review_path = urllib.parse.urlparse(driver.current_url).path
     driver.find_element(By.ID, "note").send_keys("Licenses checked against the source repository.")
@@ -206,6 +240,7 @@ def run(driver):
     WebDriverWait(driver, 10).until(lambda d: "reviewed=" in d.current_url)
     check("is recorded" in driver.find_element(By.CSS_SELECTOR, ".notice").text, "the queue says the review is recorded")
     check("wine-quality" not in driver.find_element(By.TAG_NAME, "main").text.split("recorded.")[-1], "the approved version left the queue")
+    audit(driver, "/review?reviewed=wine-quality@1.0.0")
 
     # Page sizes, for the reviewer too.
     cookie = f"maxhub_session={reviewer_token}"
@@ -230,13 +265,16 @@ def run(driver):
     # The approved version is in the public catalog.
     driver.get(base_url + "/?q=wine")
     check(result_names(driver) == ["wine-quality"], f"the approved version is in the public catalog ({result_names(driver)})")
+    audit(driver, "/?q=wine")
     driver.find_element(By.LINK_TEXT, "wine-quality").click()
     wait_for(driver, "#pull-command")
     check("approved" in driver.find_element(By.TAG_NAME, "h1").text, "its page says approved")
     check("Reviewed by" in driver.find_element(By.TAG_NAME, "main").text, "its page names the review")
+    audit(driver, "/models/wine-quality")
 
     driver.get(base_url + "/docs")
     check("/api/v1/models" in driver.find_element(By.TAG_NAME, "main").text, "the API page lists the routes")
+    audit(driver, "/docs")
 
 
 def main():

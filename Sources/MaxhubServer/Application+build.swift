@@ -26,12 +26,10 @@ public func buildApplication<Catalog: CatalogStore, Blobs: BlobStore>(
     router.addRoutes(BlobController(catalog: catalog, blobs: blobs, configuration: configuration, metrics: metrics).endpoints, atPath: "/api/v1")
     router.addRoutes(TokenController(catalog: catalog).endpoints, atPath: "/api/v1")
     router.addRoutes(ReviewController(catalog: catalog).endpoints, atPath: "/api/v1")
-    router.addRoutes(
-        WebController(
-            catalog: catalog, configuration: configuration, reviews: ReviewController(catalog: catalog),
-            keys: WebSessionKeys(secret: configuration.webSecret)
-        ).endpoints
-    )
+    let keys = WebSessionKeys(secret: configuration.webSecret)
+    router.addRoutes(WebCatalogController(catalog: catalog, configuration: configuration, keys: keys).endpoints)
+    router.addRoutes(WebSessionController(catalog: catalog, keys: keys).endpoints)
+    router.addRoutes(WebReviewController(catalog: catalog, reviews: ReviewController(catalog: catalog), keys: keys).endpoints)
     return Application(
         router: router,
         server: .http1(configuration: HTTP1Channel.Configuration(additionalChannelHandlers: [ExpectContinueHandler()])),

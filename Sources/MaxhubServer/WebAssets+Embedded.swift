@@ -153,7 +153,7 @@ for (const button of document.querySelectorAll("button[data-copy]")) {
 <h1>Models</h1>
 <form class="search" role="search" action="/" method="get">
 <label for="q">Search models by name, task or description</label>
-<input id="q" name="q" type="search" value="{{q}}" autocomplete="off">
+<input id="q" name="q" type="search" value="{{q}}">
 {{#hiddenFilters}}<input type="hidden" name="{{name}}" value="{{value}}">{{/hiddenFilters}}
 <button type="submit">Search</button>
 </form>

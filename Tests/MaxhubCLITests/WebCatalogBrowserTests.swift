@@ -2,8 +2,9 @@ import Foundation
 import Testing
 
 /// The web catalog in a real browser: `maxhub serve` with packages published and reviewed through the CLI, driven by
-/// `scripts/web-tests.py` (selenium, Debian's headless chromium and chromedriver). Screenshots of the home, a model
-/// page and the review page at desktop and phone widths go to `.build/screenshots` (or `MAXHUB_SCREENSHOTS`).
+/// `scripts/web-tests.py` (selenium, Debian's headless chromium and chromedriver), which checks every page it opens
+/// with axe-core. Screenshots of the home, a model page and the review page at desktop and phone widths go to
+/// `.build/screenshots` (or `MAXHUB_SCREENSHOTS`).
 @Suite("The web catalog in headless Chromium")
 struct WebCatalogBrowserTests {
     static var screenshots: String {
@@ -157,6 +158,10 @@ struct WebCatalogBrowserTests {
         let (status, output) = try OpenAPIConformanceTests.run(try OpenAPIConformanceTests.python(), [script, hub.url, reviewer, Self.screenshots])
         #expect(status == 0, "scripts/web-tests.py reported problems:\n\(output.suffix(8000))")
         #expect(output.contains(" passed, 0 failed"), "\(output.suffix(2000))")
+        // Each kind of page went through axe-core and showed no accessibility violation.
+        for page in ["/", "/?q=digit", "/models/digits-classifier", "/login?next=/review", "/review", "/review/wine-quality/1.0.0", "/docs"] {
+            #expect(output.contains("ok: axe finds no accessibility violation on \(page) ("), "axe on \(page)")
+        }
         for page in ["home", "model", "review"] {
             for width in ["desktop", "phone"] {
                 #expect(FileManager.default.fileExists(atPath: "\(Self.screenshots)/\(page)-\(width).png"), "\(page)-\(width).png")

@@ -68,6 +68,7 @@ catalog: build
 	MAXHUB="$(CURDIR)/$(MAXHUB)" bash catalog/build.sh
 
 test: deps test-deps venv schema web catalog
+	$(PYTHON) scripts/check-dependencies.py
 	$(SWIFT) build --build-tests
 	MAXHUB_PYTHON="$(CURDIR)/$(VENV)/bin/python" MAXHUB_BINARY="$(CURDIR)/$(MAXHUB)" \
 	  MAXHUB_CATALOG_BIN="$(CURDIR)/.venv-catalog/bin" \

@@ -138,7 +138,7 @@ let package = Package(
         .testTarget(
             name: "MaxhubServerTests",
             dependencies: [
-                "MaxhubServer", "MaxhubStore", "MaxhubCore", "MaxhubJSON", "MaxhubArchive", "MaxhubTestSupport",
+                "MaxhubServer", "MaxhubStore", "MaxhubCore", "MaxhubJSON", "MaxhubTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -149,7 +149,7 @@ let package = Package(
         .testTarget(
             name: "MaxhubClientTests",
             dependencies: [
-                "MaxhubClient", "MaxhubCore", "MaxhubArchive", "MaxhubServer", "MaxhubStore", "MaxhubTestSupport",
+                "MaxhubClient", "MaxhubCore", "MaxhubServer", "MaxhubStore", "MaxhubTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ]

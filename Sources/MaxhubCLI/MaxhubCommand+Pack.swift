@@ -66,7 +66,8 @@ extension MaxhubCommand {
                     + "\(ByteCount.format(result.contentSize)) → \(result.archivePath) (\(ByteCount.format(result.size)))"
             )
             if result.updatedManifestFile {
-                Terminal.standardOutput.writeLine("updated files: in \(URL(fileURLWithPath: directory).appendingPathComponent(Manifest.fileName).path)")
+                let manifestFile = URL(fileURLWithPath: directory).appendingPathComponent(Manifest.fileName).path
+                Terminal.standardOutput.writeLine("updated files: in \(manifestFile)")
             }
             Terminal.standardOutput.writeLine(result.digest.description)
         }

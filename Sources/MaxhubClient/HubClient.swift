@@ -104,7 +104,9 @@ public struct HubClient: Sendable {
     }
 
     /// A page of the audit log (admin).
-    public func audit(actor: String? = nil, action: String? = nil, subject: String? = nil, after: Int64? = nil, limit: Int = 100) async throws -> AuditPage {
+    public func audit(
+        actor: String? = nil, action: String? = nil, subject: String? = nil, after: Int64? = nil, limit: Int = 100
+    ) async throws -> AuditPage {
         var query = ["limit=\(limit)"]
         if let actor { query.append("actor=\(Self.escape(actor))") }
         if let action { query.append("action=\(Self.escape(action))") }

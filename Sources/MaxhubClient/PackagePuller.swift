@@ -131,7 +131,9 @@ public struct PackagePuller: Sendable {
 extension PackagePuller {
     /// Runs the extractor on a thread of its own: it blocks while it waits for a download, which a task of the
     /// cooperative pool must not do.
-    static func extract(_ archive: String, into staging: String, following growth: GrowingFile?) async -> Swift.Result<[InspectedEntry], ArchiveError> {
+    static func extract(
+        _ archive: String, into staging: String, following growth: GrowingFile?
+    ) async -> Swift.Result<[InspectedEntry], ArchiveError> {
         await withCheckedContinuation { continuation in
             let thread = Thread {
                 continuation.resume(returning: Swift.Result { () throws(ArchiveError) in

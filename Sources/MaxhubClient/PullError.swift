@@ -24,7 +24,8 @@ public enum PullError: Error, CustomStringConvertible {
         case .notCached(let name, let range):
             "no cached version of \(name) satisfies \"\(range)\" (offline)"
         case .trustMismatch(let name, let version, let trusted, let served):
-            "\(name)@\(version) was \(trusted) when first pulled; the hub now serves \(served). Refusing it; pass --trust-new to accept the new digest"
+            "\(name)@\(version) was \(trusted) when first pulled; the hub now serves \(served). "
+                + "Refusing it; pass --trust-new to accept the new digest"
         case .archiveMismatch(let name, let version, let expected, let actual):
             "checksum mismatch for the archive of \(name)@\(version): expected \(expected), got \(actual)"
         case .unsafeArchive(let name, let version, let reason):

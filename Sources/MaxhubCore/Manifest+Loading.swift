@@ -117,6 +117,6 @@ extension Manifest {
         }
     }
 
-    /// `name@version`.
-    public var reference: String { "\(name)@\(version)" }
+    /// `name@version`, as a `PackageReference` spells it.
+    public var reference: String { PackageReference(name: name, version: version).description }
 }

@@ -55,7 +55,8 @@ public enum HubServer {
     /// restart; made on the first start.
     static func webSecret(dataDirectory: String) throws -> [UInt8] {
         let path = (dataDirectory as NSString).appendingPathComponent(webSecretFileName)
-        if let text = try? String(contentsOfFile: path, encoding: .utf8), let data = Data(base64Encoded: text.trimmingCharacters(in: .whitespacesAndNewlines)),
+        if let text = try? String(contentsOfFile: path, encoding: .utf8),
+            let data = Data(base64Encoded: text.trimmingCharacters(in: .whitespacesAndNewlines)),
             data.count >= 32
         {
             return Array(data)
@@ -81,13 +82,6 @@ public enum HubServer {
             throw HubServerError.cannotWrite(path, errno)
         }
     }
-}
-
-/// What `maxhub serve` tells its operator once the hub listens.
-public struct HubAnnouncement: Sendable {
-    public var url: String
-    /// The first admin token, on the start that made it; nil afterwards.
-    public var adminToken: String?
 }
 
 public enum HubServerError: Error, CustomStringConvertible {

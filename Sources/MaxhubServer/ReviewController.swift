@@ -103,7 +103,8 @@ struct ReviewController<Catalog: CatalogStore> {
             StateChange(
                 name: name, version: record.version, to: body.undo ? .approved : .yanked, actor: actor.user,
                 reason: reason?.isEmpty == false ? reason : nil, at: Date()))
-        context.logger.info("\(body.undo ? "unyanked" : "yanked")", metadata: ["model": "\(name)", "version": "\(record.version)", "by": "\(actor.user)"])
+        context.logger.info(
+            "\(body.undo ? "unyanked" : "yanked")", metadata: ["model": "\(name)", "version": "\(record.version)", "by": "\(actor.user)"])
         return VersionDetail(changed)
     }
 

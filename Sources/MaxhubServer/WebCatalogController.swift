@@ -129,7 +129,7 @@ struct WebCatalogController<Catalog: CatalogStore> {
         let cardHTML = card?.pageHTML
         let manifest = try? selected.manifest.decode(Manifest.self)
         let hub = Self.hubURL(request)
-        let reference = "\(name)@\(selected.version)"
+        let reference = PackageReference(name: name, version: selected.version)
         let licenseNote =
             if let review = selected.review {
                 "Reviewed by \(review.reviewer) on \(WebFormat.date(review.reviewedAt))\(review.note.map { ": \($0)" } ?? ".")"

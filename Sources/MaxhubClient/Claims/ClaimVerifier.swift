@@ -138,7 +138,8 @@ public struct ClaimVerifier: Sendable {
         let boundary = "maxhub-\(UUID().uuidString)"
         let filename = (image as NSString).lastPathComponent
         let type = filename.lowercased().hasSuffix(".png") ? "image/png" : "image/jpeg"
-        var body = Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"image\"; filename=\"\(filename)\"\r\nContent-Type: \(type)\r\n\r\n".utf8)
+        let head = "--\(boundary)\r\nContent-Disposition: form-data; name=\"image\"; filename=\"\(filename)\"\r\n"
+        var body = Data((head + "Content-Type: \(type)\r\n\r\n").utf8)
         body.append(bytes)
         body.append(Data("\r\n--\(boundary)--\r\n".utf8))
         let answer = try await post("/model/predict?top_k=5", body: body, contentType: "multipart/form-data; boundary=\(boundary)")

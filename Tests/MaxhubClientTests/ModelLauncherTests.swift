@@ -36,9 +36,20 @@ struct ModelLauncherTests {
         ModelLauncher(puller: PackagePuller(client: hub.client(), cache: cache))
     }
 
+    /// Whether something accepts connections at `url`'s port on 127.0.0.1 (a port merely bound by another socket
+    /// does not count).
     static func answers(_ url: String) -> Bool {
-        guard let port = Int(url.split(separator: ":").last ?? "") else { return false }
-        return !LocalPort.isFree(port)
+        guard let port = UInt16(url.split(separator: ":").last ?? "") else { return false }
+        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard socket >= 0 else { return false }
+        defer { close(socket) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(port.bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+        }
     }
 
     @Test("a server that answers is launched, recorded, and stopped with its record removed")
@@ -101,7 +112,7 @@ struct ModelLauncherTests {
                 "\(String(describing: error))")
             #expect(error?.description.hasSuffix("(the server printed nothing)") == true)
             #expect(RunRegistry(cache: cache).running().isEmpty)
-            #expect(LocalPort.isFree(model.plan.hostPort))
+            #expect(!Self.answers(model.plan.url))
         }
     }
 

@@ -108,18 +108,41 @@ public final class ModelServer: @unchecked Sendable {
     }
 
     /// SIGTERM to the group led by `pid`, SIGKILL after `grace` if it still runs.
+    ///
+    /// Returns once the leader has ended and no other process of its group is left (the server inside a sandbox can
+    /// outlive the sandbox's own process by a few moments, holding its port).
     public static func terminateGroup(_ pid: pid_t, grace: Duration, isRunning: () -> Bool) async {
         kill(-pid, SIGTERM)
         kill(pid, SIGTERM)
         let deadline = ContinuousClock.now + grace
-        while isRunning() && ContinuousClock.now < deadline {
+        while (isRunning() || groupHasLiveMembers(pid)) && ContinuousClock.now < deadline {
             try? await Task.sleep(for: .milliseconds(50))
         }
-        if isRunning() {
+        if isRunning() || groupHasLiveMembers(pid) {
             kill(-pid, SIGKILL)
             kill(pid, SIGKILL)
             while isRunning() { try? await Task.sleep(for: .milliseconds(20)) }
+            // What is left of the group dies with SIGKILL; a member that another process must reap is not waited for.
+            let killed = ContinuousClock.now + .seconds(2)
+            while groupHasLiveMembers(pid) && ContinuousClock.now < killed { try? await Task.sleep(for: .milliseconds(20)) }
         }
+    }
+
+    /// Whether a process other than a zombie is in the process group `group` (read from /proc).
+    static func groupHasLiveMembers(_ group: pid_t) -> Bool {
+        guard kill(-group, 0) == 0 || errno == EPERM else { return false }
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        for entry in entries {
+            guard let member = pid_t(entry),
+                let stat = try? String(contentsOfFile: "/proc/\(member)/stat", encoding: .utf8),
+                let close = stat.lastIndex(of: ")")
+            else { continue }
+            // After "pid (comm) ": state, ppid, pgrp.
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            guard fields.count > 2, pid_t(fields[2]) == group else { continue }
+            if fields[0] != "Z" { return true }
+        }
+        return false
     }
 
     /// Whether a process exists (not necessarily a child of this one).

@@ -31,6 +31,8 @@ extension CLIFailure {
             case .archiveMismatch: self.init(error.description, code: .verificationFailed)
             default: self.init(error.description)
             }
+        case let error as DownloadError:
+            self.init(error.description)
         case let error as PackageReferenceError:
             self.init(error.description, code: .usage)
         case let error as PackageSkeletonError:

@@ -34,18 +34,25 @@ extension HubClient {
         request.headers.add(name: "Content-Type", value: "application/octet-stream")
         request.headers.add(name: "Accept", value: "application/json")
         if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
-        let chunks = FileUploadChunks(path: path, progress: progress)
-        request.body = .stream(chunks, length: .known(size))
-        let response: HTTPClientResponse
+        // The file is open only within this scope, which closes it however the upload ends: a dropped connection
+        // leaves the body half read, and a handle that is never closed is a fatal error in NIO's file system.
+        let prepared = request
+        let http = http
+        let answer: (status: UInt, body: Data)
         do {
-            response = try await http.execute(request, timeout: .hours(24))
+            answer = try await FileSystem.shared.withFileHandle(forReadingAt: FilePath(path)) { handle in
+                var upload = prepared
+                upload.body = .stream(FileUploadChunks(handle: handle, progress: progress), length: .known(size))
+                let response = try await http.execute(upload, timeout: .hours(24))
+                return (response.status.code, Data(buffer: try await response.body.collect(upTo: 1 << 20)))
+            }
         } catch let error as HubClientError {
             throw error
         } catch {
             throw HubClientError.unreachable(baseURL, "\(error)")
         }
-        let body = Data(buffer: try await response.body.collect(upTo: 1 << 20))
-        guard response.status.code == 201 else { throw HubClientError.from(status: Int(response.status.code), body: body) }
+        let (status, body) = answer
+        guard status == 201 else { throw HubClientError.from(status: Int(status), body: body) }
         do {
             return try HubJSON.decoder().decode(ArchiveReference.self, from: body)
         } catch {
@@ -61,27 +68,23 @@ extension HubClient {
     }
 }
 
-/// A file read in 1 MiB chunks as the upload asks for them, counting what was read.
+/// An open file read in 1 MiB chunks as the upload asks for them, counting what was read. The file's owner closes it.
 struct FileUploadChunks: AsyncSequence, Sendable {
     typealias Element = ByteBuffer
-    let path: String
+    let handle: ReadFileHandle
     let progress: @Sendable (Int64) -> Void
 
     struct AsyncIterator: AsyncIteratorProtocol {
-        let path: String
+        let handle: ReadFileHandle
         let progress: @Sendable (Int64) -> Void
-        var handle: ReadFileHandle?
         var offset: Int64 = 0
         var finished = false
 
         mutating func next() async throws -> ByteBuffer? {
             guard !finished else { return nil }
-            if handle == nil { handle = try await FileSystem.shared.openFile(forReadingAt: FilePath(path), options: .init()) }
-            guard let handle else { return nil }
             let chunk = try await handle.readChunk(fromAbsoluteOffset: offset, length: .mebibytes(1))
             if chunk.readableBytes == 0 {
                 finished = true
-                try await handle.close()
                 return nil
             }
             offset += Int64(chunk.readableBytes)
@@ -90,5 +93,5 @@ struct FileUploadChunks: AsyncSequence, Sendable {
         }
     }
 
-    func makeAsyncIterator() -> AsyncIterator { AsyncIterator(path: path, progress: progress) }
+    func makeAsyncIterator() -> AsyncIterator { AsyncIterator(handle: handle, progress: progress) }
 }

@@ -61,18 +61,24 @@ extension HubClient {
         var written = offset
         // The file now holds exactly the prefix the hub agreed to continue (nothing after a restart).
         progress(written)
-        for try await buffer in response.body {
-            try buffer.withUnsafeReadableBytes { bytes in
-                hasher.update(bytes)
-                var done = 0
-                while done < bytes.count {
-                    let count = write(descriptor, bytes.baseAddress! + done, bytes.count - done)
-                    guard count > 0 else { throw DownloadError.cannotWrite(partial, errno) }
-                    done += count
+        do {
+            for try await buffer in response.body {
+                try buffer.withUnsafeReadableBytes { bytes in
+                    hasher.update(bytes)
+                    var done = 0
+                    while done < bytes.count {
+                        let count = write(descriptor, bytes.baseAddress! + done, bytes.count - done)
+                        guard count > 0 else { throw DownloadError.cannotWrite(partial, errno) }
+                        done += count
+                    }
                 }
+                written += Int64(buffer.readableBytes)
+                progress(written)
             }
-            written += Int64(buffer.readableBytes)
-            progress(written)
+        } catch let error as DownloadError {
+            throw error
+        } catch {
+            throw HubClientError.interrupted(baseURL, "\(written) of \(size) bytes arrived: \(error)")
         }
         return (hasher.finalize(), resumed)
     }

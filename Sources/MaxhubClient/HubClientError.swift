@@ -9,6 +9,8 @@ public enum HubClientError: Error, CustomStringConvertible {
     case unreachable(String, String)
     /// The hub answered something this client cannot read.
     case unexpectedAnswer(String)
+    /// A download from the hub at the URL stopped part way; what arrived is kept for the next try to continue.
+    case interrupted(String, String)
 
     static func from(status: Int, body: Data) -> HubClientError {
         if let problem = try? HubJSON.decoder().decode(ProblemDetails.self, from: body) {
@@ -29,6 +31,8 @@ public enum HubClientError: Error, CustomStringConvertible {
         case .problem(let problem): problem.description
         case .unreachable(let url, let reason): "cannot reach the hub at \(url): \(reason)"
         case .unexpectedAnswer(let what): "unexpected answer from the hub: \(what)"
+        case .interrupted(let url, let reason):
+            "the download from the hub at \(url) stopped part way (\(reason)); run the same command again to resume it"
         }
     }
 }

@@ -94,10 +94,21 @@ struct CatalogController<Catalog: CatalogStore, Blobs: BlobStore> {
         return Resolution(name: name, range: range.description, version: record.version, state: record.state, archive: record.archive)
     }
 
+    /// Whether a `Content-Type` names JSON (`application/json`, parameters such as `charset` allowed).
+    static func isJSON(_ contentType: String?) -> Bool {
+        guard let mediaType = contentType?.split(separator: ";").first else { return false }
+        return mediaType.trimmingCharacters(in: .whitespaces).lowercased() == "application/json"
+    }
+
     @Sendable func publish(_ request: Request, context: HubRequestContext) async throws -> EditedResponse<VersionDetail> {
         let identity = try context.require(.curator)
         let name = try context.modelName()
         let version = try context.version()
+        guard Self.isJSON(request.headers[.contentType]) else {
+            throw HubError(
+                .unsupportedMediaType, kind: "unsupported-media-type",
+                "publish takes the manifest and archive as JSON: send the body with Content-Type: application/json")
+        }
         var context = context
         context.maxUploadSize = configuration.maxJSONBodySize
         let body = try await request.decode(as: PublishRequest.self, context: context)

@@ -283,6 +283,12 @@ paths:
           $ref: "#/components/responses/Conflict"
         "413":
           $ref: "#/components/responses/ContentTooLarge"
+        "415":
+          description: The body is not sent as `application/json` (`urn:maxhub:problem:unsupported-media-type`).
+          content:
+            application/problem+json:
+              schema:
+                $ref: "#/components/schemas/ProblemDetails"
 
   /api/v1/models/{name}/versions/{version}/review:
     parameters:

@@ -77,4 +77,46 @@ struct HubClientTests {
         }
         #expect(error?.description.hasPrefix("cannot reach the hub at http://127.0.0.1:\(port):") == true, "\(String(describing: error))")
     }
+
+    @Test("an upload the hub cuts off mid-file is an error, not a crash, and the file is closed")
+    func droppedUpload() async throws {
+        let scratch = try TestFolder()
+        defer { scratch.remove() }
+        let bytes = makeNoise(count: 8 << 20, seed: 5)
+        let file = try scratch.write("archive.tar.zst", bytes)
+        let server = try ClosingServer(closingAfter: 2 << 20)
+        defer { server.stop() }
+        let descriptorsBefore = try FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").count
+        for _ in 0..<4 {
+            let error = await #expect(throws: HubClientError.self) {
+                try await HubClient(baseURL: server.url, token: "t").uploadBlob(at: file, digest: Digest.of(bytes), size: Int64(bytes.count))
+            }
+            #expect(error?.description.hasPrefix("cannot reach the hub at \(server.url)") == true, "\(String(describing: error))")
+        }
+        #expect(server.connections >= 4)
+        // No descriptor of the uploaded file is left open (a few may come and go with the HTTP client's pool).
+        let open = try FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").compactMap {
+            try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/\($0)")
+        }
+        #expect(!open.contains(file), "\(open)")
+        #expect(open.count < descriptorsBefore + 8)
+    }
+
+    @Test("a download the hub cuts off names the hub, keeps what arrived, and says that the same command resumes")
+    func droppedDownload() async throws {
+        let scratch = try TestFolder()
+        defer { scratch.remove() }
+        let whole = makeNoise(count: 1 << 20, seed: 9)
+        let head = "HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: \(whole.count)\r\n\r\n"
+        let server = try ClosingServer(closingAfter: 1 << 16, reply: Array(head.utf8) + whole.prefix(300_000))
+        defer { server.stop() }
+        let partial = scratch.path("blob.partial")
+        let error = await #expect(throws: HubClientError.self) {
+            try await HubClient(baseURL: server.url, token: nil).downloadBlob(Digest.of(whole), size: Int64(whole.count), to: partial)
+        }
+        let text = error?.description ?? ""
+        #expect(text.hasPrefix("the download from the hub at \(server.url) stopped part way (300000 of 1048576 bytes arrived"), "\(text)")
+        #expect(text.hasSuffix("; run the same command again to resume it"), "\(text)")
+        #expect(try scratch.read("blob.partial") == Array(whole.prefix(300_000)))
+    }
 }

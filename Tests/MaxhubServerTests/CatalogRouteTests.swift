@@ -89,14 +89,28 @@ struct CatalogRouteTests {
             #expect(empty.status == .badRequest)
 
             let huge = ByteBuffer(repeating: UInt8(ascii: " "), count: 5 << 20)
-            let tooLarge = try await client.request(.put, "/api/v1/models/digits-classifier/versions/1.0.0", as: .curator, body: huge)
+            let tooLarge = try await client.request(
+                .put, "/api/v1/models/digits-classifier/versions/1.0.0", as: .curator, headers: HubTestClient.jsonBody, body: huge)
             #expect(tooLarge.status == .contentTooLarge)
             #expect(tooLarge.headers[.contentType] == "application/problem+json")
 
             let garbage = try await client.request(
-                .put, "/api/v1/models/digits-classifier/versions/1.0.0", as: .curator, body: ByteBuffer(string: "{not json"))
+                .put, "/api/v1/models/digits-classifier/versions/1.0.0", as: .curator, headers: HubTestClient.jsonBody,
+                body: ByteBuffer(string: "{not json"))
             #expect(garbage.status == .badRequest)
             #expect(garbage.headers[.contentType] == "application/problem+json")
+
+            // A body in any other media type is refused as such, whatever it holds.
+            let valid = try client.json(PublishRequest(manifest: package.manifest, archive: package.reference))
+            for contentType in [nil, "text/plain", "application/x-www-form-urlencoded", "application/jsonl"] {
+                var headers = HTTPFields()
+                if let contentType { headers[.contentType] = contentType }
+                let refused = try await client.request(
+                    .put, "/api/v1/models/digits-classifier/versions/1.0.0", as: .curator, headers: headers, body: valid)
+                #expect(refused.status == .unsupportedMediaType, "\(contentType ?? "no Content-Type")")
+                #expect(refused.problem?.type == "urn:maxhub:problem:unsupported-media-type")
+            }
+            #expect(try await client.request(.get, "/api/v1/models/digits-classifier", as: .curator).status == .notFound)
         }
     }
 
@@ -109,14 +123,16 @@ struct CatalogRouteTests {
             try await client.upload(other.archive)
             let body = PublishRequest(manifest: package.manifest, archive: other.reference)
             let response = try await client.request(
-                .put, "/api/v1/models/digits-classifier/versions/1.0.0", as: .curator, body: try client.json(body))
+                .put, "/api/v1/models/digits-classifier/versions/1.0.0", as: .curator, headers: HubTestClient.jsonBody,
+                body: try client.json(body))
             #expect(response.status == .badRequest)
             #expect(response.problem?.type == "urn:maxhub:problem:archive-mismatch")
             #expect(response.problem?.errors?.map(\.path) == ["model.onnx"])
 
             let missing = PublishRequest(manifest: package.manifest, archive: ArchiveReference(digest: Digest.of([7]), size: 1))
             let unknown = try await client.request(
-                .put, "/api/v1/models/digits-classifier/versions/1.0.0", as: .curator, body: try client.json(missing))
+                .put, "/api/v1/models/digits-classifier/versions/1.0.0", as: .curator, headers: HubTestClient.jsonBody,
+                body: try client.json(missing))
             #expect(unknown.status == .badRequest)
             #expect(unknown.problem?.type == "urn:maxhub:problem:archive-unknown")
 
@@ -124,7 +140,8 @@ struct CatalogRouteTests {
             let wrongSize = PublishRequest(
                 manifest: package.manifest, archive: ArchiveReference(digest: package.reference.digest, size: package.reference.size + 1))
             let sized = try await client.request(
-                .put, "/api/v1/models/digits-classifier/versions/1.0.0", as: .curator, body: try client.json(wrongSize))
+                .put, "/api/v1/models/digits-classifier/versions/1.0.0", as: .curator, headers: HubTestClient.jsonBody,
+                body: try client.json(wrongSize))
             #expect(sized.status == .badRequest)
 
             // A blob that is not an archive at all.
@@ -133,7 +150,8 @@ struct CatalogRouteTests {
             let textBody = PublishRequest(
                 manifest: package.manifest, archive: ArchiveReference(digest: Digest.of(notArchive), size: Int64(notArchive.count)))
             let text = try await client.request(
-                .put, "/api/v1/models/digits-classifier/versions/1.0.0", as: .curator, body: try client.json(textBody))
+                .put, "/api/v1/models/digits-classifier/versions/1.0.0", as: .curator, headers: HubTestClient.jsonBody,
+                body: try client.json(textBody))
             #expect(text.status == .badRequest)
             #expect(text.problem?.type == "urn:maxhub:problem:invalid-archive")
             #expect(text.problem?.detail?.contains(hub.folder) == false)
@@ -150,7 +168,8 @@ struct CatalogRouteTests {
             try await client.upload(unsafe)
             let body = PublishRequest(manifest: package.manifest, archive: ArchiveReference(digest: Digest.of(unsafe), size: Int64(unsafe.count)))
             let response = try await client.request(
-                .put, "/api/v1/models/digits-classifier/versions/1.0.0", as: .curator, body: try client.json(body))
+                .put, "/api/v1/models/digits-classifier/versions/1.0.0", as: .curator, headers: HubTestClient.jsonBody,
+                body: try client.json(body))
             #expect(response.status == .badRequest)
             #expect(response.problem?.type == "urn:maxhub:problem:invalid-archive")
             #expect(response.problem?.detail?.contains("../escape.txt") == true)

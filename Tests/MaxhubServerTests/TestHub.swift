@@ -70,6 +70,9 @@ struct HubTestClient: Sendable {
         return try await client.execute(uri: uri, method: method, headers: headers, body: body)
     }
 
+    /// The headers of a JSON request body.
+    static let jsonBody: HTTPFields = [.contentType: "application/json"]
+
     func json<T: Encodable>(_ value: T) throws -> ByteBuffer {
         ByteBuffer(data: try HubJSON.encoder().encode(value))
     }
@@ -96,7 +99,7 @@ struct HubTestClient: Sendable {
         try await upload(package.archive)
         let body = PublishRequest(manifest: manifest ?? package.manifest, archive: package.reference)
         let uri = path ?? "/api/v1/models/\(package.name.pathSegment)/versions/\(package.version)"
-        return try await request(.put, uri, as: role, body: try json(body))
+        return try await request(.put, uri, as: role, headers: Self.jsonBody, body: try json(body))
     }
 }
 

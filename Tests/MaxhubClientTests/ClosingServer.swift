@@ -1,0 +1,64 @@
+import Foundation
+
+/// A peer that drops transfers: it reads each connection up to `limit` bytes (or, with a `reply`, to the end of the
+/// request's head), writes `reply` if it has one, and closes the connection.
+final class ClosingServer: @unchecked Sendable {
+    let port: Int
+    private let listener: Int32
+    private let limit: Int
+    private let reply: [UInt8]?
+    private let lock = NSLock()
+    private var stopped = false
+    private var accepted = 0
+
+    /// How many connections it took.
+    var connections: Int { lock.withLock { accepted } }
+
+    init(closingAfter limit: Int, reply: [UInt8]? = nil) throws {
+        self.limit = limit
+        self.reply = reply
+        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard listener >= 0 else { throw TestFailure("socket: \(errno)") }
+        self.listener = listener
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(listener, $0, length) == 0 && listen(listener, 16) == 0 && getsockname(listener, $0, &length) == 0
+            }
+        }
+        guard bound else { throw TestFailure("bind: \(errno)") }
+        port = Int(UInt16(bigEndian: address.sin_port))
+        let thread = Thread { [self] in serve() }
+        thread.name = "closing-server"
+        thread.start()
+    }
+
+    var url: String { "http://127.0.0.1:\(port)" }
+
+    func stop() {
+        lock.withLock { stopped = true }
+        shutdown(listener, Int32(SHUT_RDWR))
+        close(listener)
+    }
+
+    private func serve() {
+        var buffer = [UInt8](repeating: 0, count: 64 << 10)
+        while !lock.withLock({ stopped }) {
+            let connection = accept(listener, nil, nil)
+            guard connection >= 0 else { return }
+            lock.withLock { accepted += 1 }
+            var received: [UInt8] = []
+            while received.count < limit {
+                let count = read(connection, &buffer, min(buffer.count, limit - received.count))
+                if count <= 0 { break }
+                received += buffer[..<count]
+                if reply != nil, received.suffix(4) == Array("\r\n\r\n".utf8) { break }
+            }
+            if let reply { _ = reply.withUnsafeBytes { write(connection, $0.baseAddress, $0.count) } }
+            close(connection)
+        }
+    }
+}

@@ -3,6 +3,7 @@ import Logging
 import MaxhubArchive
 import MaxhubCore
 import MaxhubStore
+import NIOHTTP1
 
 /// Turns every error a route throws into problem details: the hub's own errors as they are, the stores' refusals into
 /// the status they mean, Hummingbird's (unknown route, body too large) into the same shape, anything else into a 500
@@ -19,6 +20,9 @@ struct ProblemMiddleware: RouterMiddleware {
             let problem = Self.problem(for: error)
             if problem.status.code >= 500 {
                 context.logger.error("request failed", metadata: ["error": "\(error)", "path": "\(request.uri.path)"])
+            } else if error is HTTPParserError {
+                // The client's fault (a body that ended early, a malformed message): worth a line, not an alarm.
+                context.logger.notice("bad request", metadata: ["error": "\(error)", "path": "\(request.uri.path)"])
             }
             return try problem.response(from: request, context: context)
         }
@@ -54,6 +58,12 @@ struct ProblemMiddleware: RouterMiddleware {
                 headers[.contentRange] = "bytes */\(size)"
                 return HubError(.rangeNotSatisfiable, error.description, headers: headers)
             }
+        case let error as HTTPParserError:
+            if error == .invalidEOFState {
+                return .badRequest(
+                    "the request body ended before the length its Content-Length announced; send it again whole", kind: "truncated-body")
+            }
+            return .badRequest("the request is not valid HTTP: \(error)", kind: "malformed-request")
         case let error as HTTPError:
             let detail = error.body ?? (error.status == .notFound ? "no such route" : error.status.reasonPhrase)
             return HubError(error.status, detail, headers: error.headers)

@@ -5,9 +5,9 @@ import NIOCore
 
 /// Blob downloads and uploads: `HEAD`/`GET /blobs/{digest}`, the monolithic upload, and OCI-style resumable uploads.
 ///
-/// A blob is downloadable by those who may see a version whose archive it is (so an unreviewed package is not
-/// served to readers); reviewers and admins may download any blob, and curators may ask whether any blob exists
-/// (`HEAD`), which is how a client skips an upload the hub already has.
+/// A blob is readable by those who may see a version whose archive it is (so an unreviewed package is not served to
+/// readers). Curators, reviewers and admins may read any blob: a curator's client asks with `HEAD` whether the hub
+/// has a blob before it uploads it, and `HEAD` and `GET` answer alike for everyone.
 struct BlobController<Catalog: CatalogStore, Blobs: BlobStore> {
     let catalog: Catalog
     let blobs: Blobs
@@ -27,11 +27,11 @@ struct BlobController<Catalog: CatalogStore, Blobs: BlobStore> {
 
     // MARK: Downloads
 
-    /// Throws 404 unless the caller may read this blob (`HEAD` asks only whether it exists).
-    private func requireAccess(to digest: Digest, context: HubRequestContext, existenceOnly: Bool) async throws {
+    /// Throws 404 unless the caller may read this blob; `HEAD` and `GET` ask the same.
+    private func requireAccess(to digest: Digest, context: HubRequestContext) async throws {
         if !configuration.anonymousRead { _ = try context.require(.reader) }
         let roles = context.identity?.roles ?? []
-        if roles.permit(.reviewer) || (existenceOnly && roles.permit(.curator)) { return }
+        if roles.permit(.reviewer) || roles.permit(.curator) { return }
         guard try await catalog.archiveIsVisible(digest, visibility: VisibilityPolicy.exactVisibility(for: context.identity)) else {
             throw HubError.notFound("no blob \(digest)")
         }
@@ -39,7 +39,7 @@ struct BlobController<Catalog: CatalogStore, Blobs: BlobStore> {
 
     @Sendable func head(_ request: Request, context: HubRequestContext) async throws -> Response {
         let digest = try context.digest()
-        try await requireAccess(to: digest, context: context, existenceOnly: true)
+        try await requireAccess(to: digest, context: context)
         guard let size = try await blobs.size(of: digest) else { throw HubError.notFound("no blob \(digest)") }
         var headers = Self.blobHeaders(digest)
         headers[.contentLength] = String(size)
@@ -49,7 +49,7 @@ struct BlobController<Catalog: CatalogStore, Blobs: BlobStore> {
 
     @Sendable func download(_ request: Request, context: HubRequestContext) async throws -> Response {
         let digest = try context.digest()
-        try await requireAccess(to: digest, context: context, existenceOnly: false)
+        try await requireAccess(to: digest, context: context)
         guard let size = try await blobs.size(of: digest) else { throw HubError.notFound("no blob \(digest)") }
         var headers = Self.blobHeaders(digest)
         if let tags = request.headers[.ifNoneMatch], Self.matches(tags, digest) {

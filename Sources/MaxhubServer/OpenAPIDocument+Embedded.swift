@@ -507,8 +507,8 @@ paths:
       description: |
         The blob's bytes. A single-range `Range` request gets a 206; blobs never change, so they are
         cacheable forever and their `ETag` is the quoted digest. A blob is served to those who may see a version whose
-        archive it is (an exact yanked version included), and to reviewers and admins; to anyone else it is a 404, so
-        an unreviewed package is not served to readers.
+        archive it is (an exact yanked version included), and to curators, reviewers and admins, exactly as `HEAD`
+        answers; to anyone else it is a 404, so an unreviewed package is not served to readers.
       tags: [blobs]
       parameters:
         - name: Range

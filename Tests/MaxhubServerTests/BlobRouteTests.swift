@@ -210,7 +210,7 @@ struct BlobRouteTests {
             let approvedURI = "/api/v1/blobs/\(approved.reference.digest)"
             #expect(try await client.request(.get, approvedURI).status == .ok)
             #expect(try await client.request(.get, approvedURI, as: .reader).status == .ok)
-            // An unreviewed archive: its publisher, reviewers and admins may fetch it; a curator may only ask whether it exists.
+            // An unreviewed archive: curators, reviewers and admins may fetch it; readers and anonymous users may not.
             #expect(try await client.request(.get, pendingURI).status == .notFound)
             #expect(try await client.request(.head, pendingURI).status == .notFound)
             #expect(try await client.request(.get, pendingURI, as: .reader).status == .notFound)
@@ -220,7 +220,11 @@ struct BlobRouteTests {
             let uploadedOnly = Array("not yet published".utf8)
             try await client.upload(uploadedOnly)
             let uploadedURI = "/api/v1/blobs/\(Digest.of(uploadedOnly))"
+            // HEAD and GET agree, whoever asks.
             #expect(try await client.request(.head, uploadedURI, as: .curator).status == .ok)
+            #expect(try await client.request(.get, uploadedURI, as: .curator).status == .ok)
+            #expect(try await client.request(.head, uploadedURI, as: .reader).status == .notFound)
+            #expect(try await client.request(.get, uploadedURI, as: .reader).status == .notFound)
             #expect(try await client.request(.get, uploadedURI).status == .notFound)
         }
     }

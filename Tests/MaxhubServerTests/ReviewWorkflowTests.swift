@@ -182,7 +182,7 @@ struct ReviewWorkflowTests {
         try await setup.hub.run { (client) async throws in
             let package = try TestPackage.make()
             try await client.upload(package.archive)
-            let auth: HTTPFields = [.authorization: "Bearer \(both)"]
+            let auth: HTTPFields = [.authorization: "Bearer \(both)", .contentType: "application/json"]
             let body = PublishRequest(manifest: package.manifest, archive: package.reference)
             let path = "/api/v1/models/digits-classifier/versions/1.0.0"
             #expect(try await client.request(.put, path, headers: auth, body: try client.json(body)).status == .created)

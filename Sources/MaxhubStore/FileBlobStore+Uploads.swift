@@ -153,7 +153,8 @@ extension FileBlobStore {
     }
 
     /// Renames a checked upload to its blob path and makes the rename durable. A blob already there is kept and the
-    /// upload dropped: both hold the same bytes.
+    /// upload dropped when it still holds its digest's bytes; one that does not (it rotted on disk) is replaced by the
+    /// upload, which has just been checked: an upload of the right bytes repairs a corrupt blob.
     private func moveIntoPlace(_ path: FilePath, as digest: Digest) async throws {
         let blob = blobPath(digest)
         let shard = blob.removingLastComponent()
@@ -164,8 +165,11 @@ extension FileBlobStore {
         do {
             try await fileSystem.moveItem(at: path, to: blob)
         } catch let error as FileSystemError where error.code == .fileAlreadyExists {
-            try await fileSystem.removeItem(at: path, recursively: false)
-            return
+            if (try? FileDigester.digest(ofFileAt: blob.string).digest) == digest {
+                try await fileSystem.removeItem(at: path, recursively: false)
+                return
+            }
+            try await fileSystem.replaceItem(at: blob, withItemAt: path)
         }
         try await fileSystem.withDirectoryHandle(atPath: shard) { try await $0.synchronize() }
         if shardIsNew {

@@ -44,6 +44,24 @@ import Testing
         }
     }
 
+    @Test func anUploadOfTheRightBytesRepairsACorruptBlob() async throws {
+        try await withStore { store, folder in
+            let bytes = Fixtures.makeBytes(300_000, seed: 4)
+            let digest = Digest.of(bytes)
+            _ = try await Fixtures.store(bytes, in: store)
+            let blob = folder.path("blobs/sha256/\(digest.hex.prefix(2))/\(digest.hex)")
+            var rotten = bytes
+            rotten[150_000] ^= 0x01
+            try Data(rotten).write(to: URL(fileURLWithPath: blob))
+            for kind in [UploadKind.monolithic, .resumable] {
+                _ = try await Fixtures.store(bytes, in: store, kind: kind)
+                #expect(try folder.read("blobs/sha256/\(digest.hex.prefix(2))/\(digest.hex)") == bytes, "\(kind)")
+                try Data(rotten).write(to: URL(fileURLWithPath: blob))
+            }
+            #expect(folder.files(under: "uploads").isEmpty)
+        }
+    }
+
     @Test func concurrentUploadsOfTheSameContentLeaveOneFile() async throws {
         try await withStore { store, folder in
             let bytes = Fixtures.makeBytes(200_000, seed: 2)

@@ -9,10 +9,7 @@ import Testing
 struct ClaimCheckTests {
     @Test("a package with no claims, or a cached package whose files changed, starts no server")
     func refusesBeforeStarting() async throws {
-        let scratch = try TestFolder()
-        defer { scratch.remove() }
-        let cache = PackageCache(root: scratch.path("cache"))
-        try await LiveHub.run { hub in
+        try await LiveHub.withCache { hub, scratch, cache in
             try await hub.publishApproved(try TestPackage.make(name: "quiet"), in: scratch)
             let check = ClaimCheck(launcher: ModelLauncher(puller: PackagePuller(client: hub.client(), cache: cache)))
             let options = ModelLauncher.Options(runtime: .process)

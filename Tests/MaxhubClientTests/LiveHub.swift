@@ -33,6 +33,14 @@ struct LiveHub: Sendable {
         return try await client(.reviewer).review(package.version, of: package.name, ReviewRequest(decision: .approve))
     }
 
+    /// Runs `body` against a new hub with a scratch folder and an empty package cache in it, then removes both.
+    static func withCache(_ body: @Sendable (LiveHub, TestFolder, PackageCache) async throws -> Void) async throws {
+        let scratch = try TestFolder()
+        defer { scratch.remove() }
+        let cache = PackageCache(root: scratch.path("cache"))
+        try await run { hub in try await body(hub, scratch, cache) }
+    }
+
     /// Runs `body` against a new hub, then removes its data folder.
     static func run<Value: Sendable>(
         _ configure: (inout HubConfiguration) -> Void = { _ in }, _ body: @Sendable (LiveHub) async throws -> Value

@@ -54,10 +54,7 @@ struct ModelLauncherTests {
 
     @Test("a server that answers is launched, recorded, and stopped with its record removed")
     func launchesAndStops() async throws {
-        let scratch = try TestFolder()
-        defer { scratch.remove() }
-        let cache = PackageCache(root: scratch.path("cache"))
-        try await LiveHub.run { hub in
+        try await LiveHub.withCache { hub, scratch, cache in
             try await hub.publishApproved(try Self.package("tiny", serve: Self.tinyServer), in: scratch)
             let launcher = Self.launcher(hub, cache: cache)
             let running = try await launcher.launch(
@@ -79,10 +76,7 @@ struct ModelLauncherTests {
 
     @Test("a detached server is found and stopped through the registry alone, as `maxhub stop` does")
     func stopsADetachedServer() async throws {
-        let scratch = try TestFolder()
-        defer { scratch.remove() }
-        let cache = PackageCache(root: scratch.path("cache"))
-        try await LiveHub.run { hub in
+        try await LiveHub.withCache { hub, scratch, cache in
             try await hub.publishApproved(try Self.package("tiny", serve: Self.tinyServer), in: scratch)
             let running = try await Self.launcher(hub, cache: cache).launch(
                 try PackageReference(parsing: "tiny"), .init(runtime: .process, port: 0, detached: true), timeout: .seconds(30))
@@ -98,10 +92,7 @@ struct ModelLauncherTests {
 
     @Test("a server that never answers is stopped after the timeout, and nothing is left recorded or running")
     func neverReady() async throws {
-        let scratch = try TestFolder()
-        defer { scratch.remove() }
-        let cache = PackageCache(root: scratch.path("cache"))
-        try await LiveHub.run { hub in
+        try await LiveHub.withCache { hub, scratch, cache in
             try await hub.publishApproved(try Self.package("silent", serve: "import time\ntime.sleep(60)\n"), in: scratch)
             let launcher = Self.launcher(hub, cache: cache)
             let model = try await launcher.prepare(try PackageReference(parsing: "silent"), .init(runtime: .process, port: 0))
@@ -118,10 +109,7 @@ struct ModelLauncherTests {
 
     @Test("a server that exits at start is reported with its exit status and its last lines")
     func exitsAtStart() async throws {
-        let scratch = try TestFolder()
-        defer { scratch.remove() }
-        let cache = PackageCache(root: scratch.path("cache"))
-        try await LiveHub.run { hub in
+        try await LiveHub.withCache { hub, scratch, cache in
             let crash = "import sys\nprint('loading weights', flush=True)\nprint('boom', file=sys.stderr)\nsys.exit(3)\n"
             try await hub.publishApproved(try Self.package("crashy", serve: crash), in: scratch)
             let error = await #expect(throws: LaunchError.self) {
@@ -137,10 +125,7 @@ struct ModelLauncherTests {
 
     @Test("a port something listens on is refused before anything starts; a port that is no port is a usage error")
     func ports() async throws {
-        let scratch = try TestFolder()
-        defer { scratch.remove() }
-        let cache = PackageCache(root: scratch.path("cache"))
-        try await LiveHub.run { hub in
+        try await LiveHub.withCache { hub, scratch, cache in
             try await hub.publishApproved(try Self.package("tiny", serve: Self.tinyServer), in: scratch)
             let launcher = Self.launcher(hub, cache: cache)
             guard let hubPort = Int(hub.url.split(separator: ":").last ?? "") else { throw TestFailure("no port in \(hub.url)") }

@@ -19,10 +19,7 @@ struct PackagePullerTests {
 
     @Test("a pull downloads, checks and extracts the version the range picks; a second one finds it in the cache")
     func pullsOnceThenFromTheCache() async throws {
-        let scratch = try TestFolder()
-        defer { scratch.remove() }
-        let cache = PackageCache(root: scratch.path("cache"))
-        try await LiveHub.run { hub in
+        try await LiveHub.withCache { hub, scratch, cache in
             try await hub.publishApproved(try Self.package("1.0.0"), in: scratch)
             try await hub.publishApproved(try Self.package("1.2.0"), in: scratch)
             let puller = PackagePuller(client: hub.client(), cache: cache)
@@ -41,11 +38,8 @@ struct PackagePullerTests {
 
     @Test("an interrupted download resumes from the bytes already on disk")
     func resumes() async throws {
-        let scratch = try TestFolder()
-        defer { scratch.remove() }
-        let cache = PackageCache(root: scratch.path("cache"))
         let package = try Self.package()
-        try await LiveHub.run { hub in
+        try await LiveHub.withCache { hub, scratch, cache in
             try await hub.publishApproved(package, in: scratch)
             let partial = cache.partialPath(package.reference.digest)
             try FileManager.default.createDirectory(atPath: (partial as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
@@ -60,11 +54,8 @@ struct PackagePullerTests {
 
     @Test("bytes that do not hash to the hub's digest are refused, and nothing reaches the cache's packages")
     func wrongDigest() async throws {
-        let scratch = try TestFolder()
-        defer { scratch.remove() }
-        let cache = PackageCache(root: scratch.path("cache"))
         let package = try Self.package()
-        try await LiveHub.run { hub in
+        try await LiveHub.withCache { hub, scratch, cache in
             try await hub.publishApproved(package, in: scratch)
             // The hub's copy rots on disk: the same size, other bytes.
             var rotten = package.archive

@@ -17,6 +17,9 @@ extension MaxhubCommand.Token {
         @Option(name: .customLong("role"), help: "reader, curator, reviewer or admin; repeat for several.")
         var roles: [Role]
 
+        @Option(help: ArgumentHelp("How long the token works: 90s, 15m, 12h, 30d (default: until revoked).", valueName: "LIFETIME"))
+        var expires: Lifetime?
+
         @Flag(help: "Print the token's details as JSON instead of the token alone.")
         var json = false
 
@@ -25,7 +28,7 @@ extension MaxhubCommand.Token {
         }
 
         func run() async throws {
-            let token = try await hub.client().createToken(user: user, roles: roles)
+            let token = try await hub.client().createToken(user: user, roles: roles, expiresInSeconds: expires?.seconds)
             if json {
                 try JSONOutput.write(token)
             } else {

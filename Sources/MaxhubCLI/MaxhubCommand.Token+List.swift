@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import MaxhubClient
 import MaxhubCore
 
@@ -17,6 +18,9 @@ extension MaxhubCommand.Token {
             for token in tokens {
                 var line = "\(token.id)  \(token.user)  \(token.roles.map(\.rawValue).joined(separator: ","))  "
                     + "made \(HubJSON.format(token.createdAt)) by \(token.createdBy)"
+                if let expires = token.expiresAt {
+                    line += "  \(expires <= Date() ? "expired" : "expires") \(HubJSON.format(expires))"
+                }
                 if let revoked = token.revokedAt { line += "  revoked \(HubJSON.format(revoked))" }
                 Terminal.standardOutput.writeLine(line)
             }

@@ -140,7 +140,8 @@ public struct HubClient: Sendable {
     }
 
     /// Makes a token (admin).
-    public func createToken(user: String, roles: [Role]) async throws -> TokenInfo {
-        try await send(.POST, "/api/v1/tokens", body: TokenRequest(user: user, roles: roles), as: TokenInfo.self)
+    public func createToken(user: String, roles: [Role], expiresInSeconds: Int64? = nil) async throws -> TokenInfo {
+        try await send(
+            .POST, "/api/v1/tokens", body: TokenRequest(user: user, roles: roles, expiresInSeconds: expiresInSeconds), as: TokenInfo.self)
     }
 }

@@ -1,9 +1,10 @@
+import Foundation
 import Hummingbird
 import MaxhubCore
 import MaxhubStore
 
-/// Finds who sent a request from its bearer token. No `Authorization` header means anonymous; a malformed, unknown or
-/// revoked token is a 401 even on routes anonymous users may use, so a client never silently loses its rights.
+/// Finds who sent a request from its bearer token. No `Authorization` header means anonymous; a malformed, unknown,
+/// revoked or expired token is a 401 even on routes anonymous users may use, so a client never silently loses its rights.
 struct AuthenticationMiddleware<Catalog: CatalogStore>: RouterMiddleware {
     typealias Context = HubRequestContext
     let catalog: Catalog
@@ -21,6 +22,9 @@ struct AuthenticationMiddleware<Catalog: CatalogStore>: RouterMiddleware {
         let secret = parts[1].trimmingCharacters(in: .whitespaces)
         guard let token = try await catalog.token(withHash: TokenSecret.hash(of: secret)), token.revokedAt == nil else {
             throw HubError.unauthorized("the token is unknown or revoked")
+        }
+        if let expiresAt = token.expiresAt, token.hasExpired(at: Date()) {
+            throw HubError.unauthorized("the token expired at \(HubJSON.format(expiresAt)); ask an admin for a new one")
         }
         var context = context
         context.identity = Identity(user: token.user, roles: token.roles, tokenID: token.id)

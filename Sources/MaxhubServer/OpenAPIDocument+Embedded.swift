@@ -1569,6 +1569,12 @@ components:
           items:
             $ref: "#/components/schemas/Role"
           example: [curator]
+        expires_in_seconds:
+          description: How long the token works, from its creation; without it, until it is revoked.
+          type: integer
+          format: int64
+          minimum: 1
+          maximum: 316224000
     TokenInfo:
       description: A token as the hub describes it; `token`, the secret, only in the answer to its creation.
       type: object
@@ -1590,6 +1596,10 @@ components:
         created_by:
           type: string
         revoked_at:
+          type: string
+          format: date-time
+        expires_at:
+          description: When the token stops working (401 after it), if it expires.
           type: string
           format: date-time
         token:

@@ -19,7 +19,8 @@ struct TokenController<Catalog: CatalogStore> {
     @Sendable func create(_ request: Request, context: HubRequestContext) async throws -> EditedResponse<TokenInfo> {
         let identity = try context.require(.admin)
         let body = try await request.decode(as: TokenRequest.self, context: context)
-        let token = try await Self.issue(user: body.user, roles: body.roles, createdBy: identity.user, in: catalog)
+        let token = try await Self.issue(
+            user: body.user, roles: body.roles, createdBy: identity.user, expiresIn: body.expiresInSeconds, in: catalog)
         return EditedResponse(status: .created, response: token)
     }
 
@@ -43,16 +44,28 @@ struct TokenController<Catalog: CatalogStore> {
         return WhoAmI(user: identity.user, roles: identity.roles)
     }
 
+    /// The longest life a token may be given: ten years, in seconds.
+    static var maximumLifetime: Int64 { 10 * 366 * 24 * 3600 }
+
     /// Makes a token: checks the user name and roles, stores the secret's hash, and returns the secret once.
-    static func issue(user: String, roles: [Role], createdBy: String, in catalog: Catalog) async throws -> TokenInfo {
+    /// `expiresIn`: seconds from now, from 1 to ten years.
+    static func issue(
+        user: String, roles: [Role], createdBy: String, expiresIn: Int64? = nil, in catalog: Catalog
+    ) async throws -> TokenInfo {
         guard user.wholeMatch(of: /[A-Za-z0-9][A-Za-z0-9._@-]{0,63}/) != nil else {
             throw HubError.badRequest("a user name is 1 to 64 letters, digits, '.', '_', '@' or '-', starting with a letter or digit")
         }
         guard !roles.isEmpty else { throw HubError.badRequest("a token needs at least one role") }
+        if let expiresIn, !(1...maximumLifetime).contains(expiresIn) {
+            throw HubError.badRequest("expires_in_seconds must be from 1 to \(maximumLifetime) (ten years), not \(expiresIn)")
+        }
+        let now = Date()
         let roles = Role.allCases.filter(roles.contains)
         let secret = TokenSecret.generate()
         let record = try await catalog.createToken(
-            NewToken(user: user, roles: roles, hash: TokenSecret.hash(of: secret), createdBy: createdBy, createdAt: Date()))
+            NewToken(
+                user: user, roles: roles, hash: TokenSecret.hash(of: secret), createdBy: createdBy, createdAt: now,
+                expiresAt: expiresIn.map { now.addingTimeInterval(TimeInterval($0)) }))
         var info = record.info
         info.token = secret
         return info

@@ -11,6 +11,7 @@ enum CatalogSchema {
         migrator.registerMigration("v1", migrate: v1)
         migrator.registerMigration("v2-reviews", migrate: v2Reviews)
         migrator.registerMigration("v3-readmes", migrate: v3Readmes)
+        migrator.registerMigration("v4-token-expiry", migrate: v4TokenExpiry)
         return migrator
     }
 
@@ -160,5 +161,10 @@ enum CatalogSchema {
                 END;
                 """
         )
+    }
+
+    /// Tokens may expire: the time a token stops working, or NULL for one that works until it is revoked.
+    private static func v4TokenExpiry(_ db: Database) throws {
+        try db.execute(sql: "ALTER TABLE token ADD COLUMN expires_at TEXT")
     }
 }

@@ -13,12 +13,14 @@ struct TokenRow: Codable, FetchableRecord, MutablePersistableRecord {
     var createdBy: String
     var createdAt: String
     var revokedAt: String?
+    var expiresAt: String?
 
     enum CodingKeys: String, CodingKey {
         case id, user, roles, hash
         case createdBy = "created_by"
         case createdAt = "created_at"
         case revokedAt = "revoked_at"
+        case expiresAt = "expires_at"
     }
 
     init(_ new: NewToken) {
@@ -29,6 +31,7 @@ struct TokenRow: Codable, FetchableRecord, MutablePersistableRecord {
         self.createdBy = new.createdBy
         self.createdAt = CatalogTime.text(new.createdAt)
         self.revokedAt = nil
+        self.expiresAt = new.expiresAt.map(CatalogTime.text)
     }
 
     mutating func didInsert(_ inserted: InsertionSuccess) {
@@ -53,8 +56,16 @@ struct TokenRow: Codable, FetchableRecord, MutablePersistableRecord {
                     }
                     revoked = date
                 }
+                var expires: Date?
+                if let expiresAt {
+                    guard let date = CatalogTime.date(text: expiresAt) else {
+                        throw Unreadable("expires_at \"\(expiresAt)\" is not a catalog time")
+                    }
+                    expires = date
+                }
                 return TokenRecord(
-                    id: id, user: user, roles: roles, hash: hash, createdBy: createdBy, createdAt: createdAt, revokedAt: revoked
+                    id: id, user: user, roles: roles, hash: hash, createdBy: createdBy, createdAt: createdAt, revokedAt: revoked,
+                    expiresAt: expires
                 )
             } catch {
                 throw CatalogStorageError.unreadableRow(table: Self.databaseTableName, id: id, reason: "\(error)")

@@ -4,6 +4,26 @@ import Testing
 
 @Suite("maxhub login, the configuration file, and resolve against a running hub")
 struct LoginCommandTests {
+    @Test func tokensMayExpire() throws {
+        let harness = try CLIHarness()
+        defer { harness.cleanUp() }
+        let hub = try RunningHub(dataFolder: harness.url("hub").path)
+        defer { hub.stop() }
+        let admin = try #require(hub.printedAdminToken)
+        let create = ["token", "create", "--url", hub.url, "--token", admin, "--user", "ci", "--role", "reader", "--expires"]
+        let made = try harness.run(create + ["30d", "--json"])
+        #expect(made.status == 0, "\(made.stderr)")
+        let info = try HubJSON.decoder().decode(TokenInfo.self, from: Data(made.stdout.utf8))
+        #expect(abs((info.expiresAt ?? .distantPast).timeIntervalSince(info.createdAt) - 30 * 86400) < 1)
+        let listed = try harness.run("token", "list", "--url", hub.url, "--token", admin)
+        #expect(listed.stdout.contains("ci  reader  made ") && listed.stdout.contains("  expires \(HubJSON.format(info.expiresAt ?? Date()))"),
+            "\(listed.stdout)")
+        for bad in ["5x", "0d", "d", "-1h"] {
+            let refused = try harness.run(create + [bad])
+            #expect(refused.status == 2, "\(bad): \(refused.stderr)")
+        }
+    }
+
     @Test func loginSavesACheckedTokenThatLaterCommandsUse() throws {
         let harness = try CLIHarness()
         defer { harness.cleanUp() }

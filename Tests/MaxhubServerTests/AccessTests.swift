@@ -25,6 +25,39 @@ struct AccessTests {
         }
     }
 
+    @Test func expiredTokensAre401AndSaySo() async throws {
+        let hub = try await TestHub.make()
+        let past = Date().addingTimeInterval(-60)
+        let expired = TokenSecret.generate()
+        _ = try await hub.catalog.createToken(
+            NewToken(
+                user: "old", roles: [.reader], hash: TokenSecret.hash(of: expired), createdBy: "test", createdAt: past, expiresAt: past))
+        try await hub.run { (client) async throws in
+            let refused = try await client.request(.get, "/api/v1/models", headers: [.authorization: "Bearer \(expired)"])
+            #expect(refused.status == .unauthorized)
+            #expect(refused.problem?.detail == "the token expired at \(HubJSON.format(past)); ask an admin for a new one")
+
+            let made = try await client.request(
+                .post, "/api/v1/tokens", as: .admin, headers: HubTestClient.jsonBody,
+                body: try client.json(TokenRequest(user: "ci", roles: [.reader], expiresInSeconds: 3600)))
+            #expect(made.status == .created)
+            let info = try made.decode(TokenInfo.self)
+            let lifetime = (info.expiresAt ?? .distantPast).timeIntervalSince(info.createdAt)
+            #expect(abs(lifetime - 3600) < 1, "\(lifetime)")
+            let secret = try #require(info.token)
+            #expect(try await client.request(.get, "/api/v1/whoami", headers: [.authorization: "Bearer \(secret)"]).status == .ok)
+            let listed = try await client.request(.get, "/api/v1/tokens", as: .admin).decode([TokenInfo].self)
+            #expect(listed.first { $0.id == info.id }?.expiresAt == info.expiresAt)
+
+            for bad: Int64 in [0, -5, 400_000_000] {
+                let refusedLifetime = try await client.request(
+                    .post, "/api/v1/tokens", as: .admin, headers: HubTestClient.jsonBody,
+                    body: try client.json(TokenRequest(user: "ci", roles: [.reader], expiresInSeconds: bad)))
+                #expect(refusedLifetime.status == .badRequest, "\(bad)")
+            }
+        }
+    }
+
     @Test func badTokensAre401EvenOnReads() async throws {
         let hub = try await TestHub.make()
         try await hub.run { (client) async throws in

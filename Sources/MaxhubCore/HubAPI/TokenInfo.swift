@@ -8,11 +8,13 @@ public struct TokenInfo: Codable, Sendable, Equatable {
     public var createdAt: Date
     public var createdBy: String
     public var revokedAt: Date?
+    /// When the token stops working, if it expires.
+    public var expiresAt: Date?
     public var token: String?
 
     public init(
         id: Int64, user: String, roles: [Role], createdAt: Date, createdBy: String, revokedAt: Date? = nil,
-        token: String? = nil
+        expiresAt: Date? = nil, token: String? = nil
     ) {
         self.id = id
         self.user = user
@@ -20,6 +22,7 @@ public struct TokenInfo: Codable, Sendable, Equatable {
         self.createdAt = createdAt
         self.createdBy = createdBy
         self.revokedAt = revokedAt
+        self.expiresAt = expiresAt
         self.token = token
     }
 
@@ -28,6 +31,7 @@ public struct TokenInfo: Codable, Sendable, Equatable {
         case createdAt = "created_at"
         case createdBy = "created_by"
         case revokedAt = "revoked_at"
+        case expiresAt = "expires_at"
         case token
     }
 }

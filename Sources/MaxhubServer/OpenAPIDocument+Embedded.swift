@@ -1570,9 +1570,10 @@ components:
             $ref: "#/components/schemas/Role"
           example: [curator]
         expires_in_seconds:
-          description: How long the token works, from its creation; without it, until it is revoked.
+          description: How long the token works, from its creation; without it (or null), until it is revoked.
           type: integer
           format: int64
+          nullable: true
           minimum: 1
           maximum: 316224000
     TokenInfo:

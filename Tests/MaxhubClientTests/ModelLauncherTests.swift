@@ -158,13 +158,8 @@ struct ModelLauncherTests {
             manifest: manifest, packagePath: scratch.path("pkg"), runtime: .process, hostPort: port, bubblewrap: bubblewrap)
         #expect(plan.arguments.contains("--die-with-parent"))
         let server = ModelServer(plan: plan, logPath: scratch.path("server.log"))
-        let started = DispatchSemaphore(value: 0)
-        let thread = Thread {
-            try? server.start(detached: false)
-            started.signal()
-        }
-        thread.start()
-        started.wait()
+        // `onThread` starts the server from a thread that ends as soon as it has.
+        try await onThread { try server.start(detached: false) }
         // The starting thread has ended; give a parent-death signal time to arrive.
         try await Task.sleep(for: .milliseconds(1500))
         #expect(server.pid > 0 && server.isRunning, "the server ended: \(server.endedHow)")

@@ -57,7 +57,7 @@ struct TruncatedBodyTests {
                 "POST /api/v1/tokens HTTP/1.1\r\nHost: hub\r\n\(admin)\(json)",
             ]
             for route in routes {
-                let answer = try Self.send(port: port, route, length: 100_000, sent: 1_000)
+                let answer = try await onThread { try Self.send(port: port, route, length: 100_000, sent: 1_000) }
                 let statusLine = answer.split(separator: "\r\n").first.map(String.init) ?? ""
                 #expect(statusLine == "HTTP/1.1 400 Bad Request", "\(route.prefix(40)): \(answer.prefix(300))")
                 #expect(answer.contains("application/problem+json"), "\(route.prefix(40))")

@@ -3,6 +3,7 @@
 #   make run    build, build the catalog, start the hub on 127.0.0.1:8080 (data in .maxhub-data/) with every catalog
 #               package published and approved
 #   make test   install what is missing, build, run every test
+#   make images build the container images with podman (the hub's and the catalog's), from Debian's mirror and PyPI
 #
 # System packages are installed with apt-get when missing; Python tools live in .venv.
 
@@ -16,14 +17,17 @@ SYSTEM_PACKAGES := libarchive-dev libsqlite3-dev libssl-dev libcurl4-openssl-dev
 TEST_PACKAGES := chromium chromium-driver
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 MAXHUB := .build/debug/maxhub
+# The binary `make images` puts in the hub's image (.build/release/maxhub after `swift build -c release`).
+HUB_BINARY ?= $(MAXHUB)
 
-.PHONY: all run test build catalog deps test-deps bench-deps venv schema web spdx bench bench-hash bench-pack bench-hub bench-pull clean help
+.PHONY: all run test build catalog deps test-deps bench-deps venv schema web spdx bench bench-hash bench-pack bench-hub bench-pull images image-deps clean help
 
 all: build
 
 help:
 	@echo "make run    build, build the catalog, start the hub on 127.0.0.1:8080 with the catalog published and approved"
 	@echo "make test   install what is missing, build, run every test"
+	@echo "make images build the container images with podman: localhost/maxhub/base, hub and each catalog model's"
 	@echo "make bench  run the benchmarks in bench/"
 
 ## System packages, installed only when missing.
@@ -67,7 +71,11 @@ build: deps schema web
 catalog: build
 	MAXHUB="$(CURDIR)/$(MAXHUB)" bash catalog/build.sh
 
-test: deps test-deps venv schema web catalog
+## The container tests use the images and this machine's podman settings (scripts/containers.conf: runc, cgroupfs, ulimits
+## within the sandbox's limits), for the tests alone; TEST_CONTAINERS_CONF= keeps your own.
+TEST_CONTAINERS_CONF ?= $(CURDIR)/scripts/containers.conf
+test: export CONTAINERS_CONF := $(or $(TEST_CONTAINERS_CONF),$(CONTAINERS_CONF))
+test: deps test-deps venv schema web catalog images
 	$(PYTHON) scripts/check-dependencies.py
 	$(SWIFT) build --build-tests
 	MAXHUB_PYTHON="$(CURDIR)/$(VENV)/bin/python" MAXHUB_BINARY="$(CURDIR)/$(MAXHUB)" \
@@ -79,6 +87,15 @@ test: deps test-deps venv schema web catalog
 ## Running it again reuses the data, the tokens and what is already published.
 run: build catalog
 	MAXHUB="$(CURDIR)/$(MAXHUB)" scripts/run-demo.sh "$(CURDIR)/.maxhub-data" 8080
+
+## The container images, without a registry: a debootstrapped Debian base (localhost/maxhub/base:bookworm), each
+## catalog package's serving image (as its maxhub.yaml's serving.image names it) and the hub's (localhost/maxhub/hub,
+## from HUB_BINARY). Podman's configuration (CONTAINERS_CONF included) is the user's own.
+images: image-deps build catalog
+	HUB_BINARY="$(HUB_BINARY)" scripts/build-images.sh
+
+image-deps:
+	@$(MAKE) --no-print-directory deps SYSTEM_PACKAGES="podman runc debootstrap"
 
 bench: bench-hash bench-pack bench-hub bench-pull
 

@@ -5,7 +5,7 @@ extension RuntimeChoice: ExpressibleByArgument {}
 
 /// How `maxhub run` and `maxhub verify --claims` start a model.
 struct LaunchOptions: ParsableArguments {
-    @Option(help: "Where the server runs: auto picks docker, then podman, then process, by which answers.")
+    @Option(help: "Where the server runs: auto picks docker, then podman (the first that answers and has the image), else process.")
     var runtime: RuntimeChoice = .auto
 
     @Option(help: "The port on 127.0.0.1 (default: the manifest's serving.port; 0 picks a free one).")
@@ -22,6 +22,6 @@ struct LaunchOptions: ParsableArguments {
     }
 
     func launcher(hub: HubOptions, cache: CacheOptions) throws -> ModelLauncher {
-        ModelLauncher(puller: try cache.puller(hub: hub))
+        ModelLauncher(puller: try cache.puller(hub: hub)) { Terminal.standardError.writeLine($0) }
     }
 }

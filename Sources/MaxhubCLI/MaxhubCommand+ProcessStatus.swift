@@ -11,7 +11,7 @@ extension MaxhubCommand {
         var json = false
 
         func run() async throws {
-            let records = RunRegistry(cache: try cacheOptions.packageCache()).running()
+            let records = await RunRegistry(cache: try cacheOptions.packageCache()).running()
             if json { return try JSONOutput.write(records) }
             for record in records {
                 let handle = record.containerName ?? record.pid.map { "pid \($0)" } ?? "-"

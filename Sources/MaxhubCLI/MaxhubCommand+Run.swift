@@ -10,7 +10,8 @@ extension MaxhubCommand {
             abstract: "Pull a model if needed and start its server; prints the URL once it answers.",
             discussion: """
                 docker and podman run serving.image with the package mounted read-only at /model and the port published \
-                on 127.0.0.1. The process runtime runs serving.command in the package folder with PORT, HOST and \
+                on 127.0.0.1; the container is named maxhub-NAME-VERSION and removed when it stops. auto takes docker, then \
+                podman, when it answers and has the image, else the process runtime, and says why. The process runtime runs serving.command in the package folder with PORT, HOST and \
                 MAXHUB_MODEL_DIR set, inside bwrap (read-only file system, private /tmp) when bwrap is installed; the \
                 command's programs come from PATH. Ctrl-C or SIGTERM stops the server; --detach leaves it running \
                 (maxhub ps lists it, maxhub stop NAME stops it).
@@ -41,9 +42,9 @@ extension MaxhubCommand {
             let runtime = model.plan.runtime.rawValue
             Terminal.standardOutput.writeLine(running.url)
             if detach {
+                let logs = model.plan.containerName.map { "\(runtime) logs \($0)" } ?? "logs in \(running.server.logPath)"
                 return Terminal.standardError.writeLine(
-                    "\(reference) runs in the background (\(runtime)); logs in \(running.server.logPath); "
-                        + "maxhub stop \(model.manifest.name) stops it")
+                    "\(reference) runs in the background (\(runtime)); \(logs); maxhub stop \(model.manifest.name) stops it")
             }
             Terminal.standardError.writeLine("serving \(reference) at \(running.url) (\(runtime)); Ctrl-C stops it")
             switch await running.serveInForeground(stopRequested: { stopRequested.isSet }) {

@@ -51,7 +51,8 @@ extension MaxhubCommand {
                 try JSONOutput.write(report.outcomes)
             } else {
                 let count = report.outcomes.count
-                Terminal.standardOutput.writeLine("\(report.reference): \(count) claim\(count == 1 ? "" : "s")")
+                let server = report.runningServer.map { ", checked against the server already running at \($0)" } ?? ""
+                Terminal.standardOutput.writeLine("\(report.reference): \(count) claim\(count == 1 ? "" : "s")\(server)")
                 for outcome in report.outcomes {
                     let measured = outcome.measured.map { String(format: "%.4f", $0) } ?? "-"
                     let verdict = outcome.holds ? "holds" : "does not hold" + (outcome.problem.map { ": \($0)" } ?? "")

@@ -135,7 +135,7 @@ struct RunCommandTests {
         defer { hub.stop() }
 
         for package in ["digits-classifier", "wine-classifier"] {
-            let verified = try harness.run(["verify", "--claims", package], environment: Self.environment)
+            let verified = try harness.run(["verify", "--claims", package, "--runtime", "process"], environment: Self.environment)
             #expect(verified.status == 0, "\(verified.stdout)\(verified.stderr)")
             #expect(verified.stdout.contains("accuracy on eval/"))
             #expect(!verified.stdout.contains("does not hold"))
@@ -152,19 +152,19 @@ struct RunCommandTests {
         try manifest.write(toFile: "\(copy)/maxhub.yaml", atomically: true, encoding: .utf8)
         #expect(try harness.run("publish", copy).status == 0)
         #expect(try harness.run("review", "approve", "digits-classifier@1.0.1", "--token", reviewer).status == 0)
-        let raised = try harness.run(["verify", "--claims", "digits-classifier@1.0.1", "--json"], environment: Self.environment)
+        let raised = try harness.run(["verify", "--claims", "digits-classifier@1.0.1", "--runtime", "process", "--json"], environment: Self.environment)
         #expect(raised.status == 4, "\(raised.stderr)")
         #expect(raised.stderr.contains("1 of 2 claims of digits-classifier@1.0.1 do not hold: accuracy claimed 0.999"), "\(raised.stderr)")
         let outcomes = try JSONValue(jsonString: raised.stdout)
         #expect(outcomes[0]?["holds"] == .bool(false))
         #expect(outcomes[1]?["holds"] == .bool(true))
         // A looser tolerance lets it pass; nothing keeps running afterwards.
-        #expect(try harness.run(["verify", "--claims", "digits-classifier@1.0.1", "--tolerance", "5"], environment: Self.environment).status == 0)
+        #expect(try harness.run(["verify", "--claims", "digits-classifier@1.0.1", "--runtime", "process", "--tolerance", "5"], environment: Self.environment).status == 0)
         #expect(try harness.run("ps").stdout.isEmpty)
 
         // A cached package is re-checked before its server starts: a changed file fails the verification, nothing runs.
         try "0\n1\n".write(toFile: harness.url("cache/packages/wine-classifier/1.0.0/labels.txt").path, atomically: true, encoding: .utf8)
-        let tampered = try harness.run(["verify", "--claims", "wine-classifier"], environment: Self.environment)
+        let tampered = try harness.run(["verify", "--claims", "wine-classifier", "--runtime", "process"], environment: Self.environment)
         #expect(tampered.status == 4)
         #expect(tampered.stderr.contains("wine-classifier@1.0.0 differs from its manifest"), "\(tampered.stderr)")
         #expect(tampered.stderr.contains("labels.txt"))
@@ -188,30 +188,33 @@ struct RunCommandTests {
         let docker = try harness.run("run", "digits-classifier", "--runtime", "docker", "--port", "5005", "--dry-run")
         #expect(docker.status == 0, "\(docker.stderr)")
         #expect(docker.stdout == """
-            docker run --rm --name maxhub-digits-classifier-1.0.0 --publish 127.0.0.1:5005:5000 --volume \(package):/model:ro \
+            docker run --detach --name maxhub-digits-classifier-1.0.0 --publish 127.0.0.1:5005:5000 --volume \(package):/model:ro \
             --env PORT=5000 --env HOST=0.0.0.0 --env MAXHUB_MODEL_DIR=/model --label org.maxhub.model=digits-classifier@1.0.0 \
             localhost/maxhub/digits-classifier:1.0.0
 
             """)
         let podman = try harness.run("run", "wine-classifier", "--runtime", "podman", "--detach", "--dry-run")
         #expect(podman.stdout == """
-            podman run --rm --name maxhub-wine-classifier-1.0.0 --detach --publish 127.0.0.1:8080:8080 --volume \
+            podman run --detach --name maxhub-wine-classifier-1.0.0 --publish 127.0.0.1:8080:8080 --volume \
             \(harness.url("cache/packages/wine-classifier/1.0.0").path):/model:ro --env PORT=8080 --env HOST=0.0.0.0 \
             --env MAXHUB_MODEL_DIR=/model --label org.maxhub.model=wine-classifier@1.0.0 localhost/maxhub/wine-classifier:1.0.0
 
             """)
 
-        // auto: engines whose `info` fails are passed over; one that answers is taken.
+        // auto: engines whose `info` fails are passed over; one that answers and has the image is taken.
         let engines = harness.url("engines").path
         try FileManager.default.createDirectory(atPath: engines, withIntermediateDirectories: true)
         try "#!/bin/sh\nexit 1\n".write(toFile: "\(engines)/docker", atomically: true, encoding: .utf8)
-        try "#!/bin/sh\n[ \"$1\" = info ] && exit 0\nexit 1\n".write(toFile: "\(engines)/podman", atomically: true, encoding: .utf8)
+        try "#!/bin/sh\ncase \"$1\" in info|image) exit 0;; esac\nexit 1\n".write(toFile: "\(engines)/podman", atomically: true, encoding: .utf8)
         chmod("\(engines)/docker", 0o755)
         chmod("\(engines)/podman", 0o755)
         let withPodman = try harness.run(["run", "digits-classifier", "--dry-run"], environment: ["PATH": "\(engines):/usr/bin:/bin"])
-        #expect(withPodman.stdout.hasPrefix("podman run --rm --name maxhub-digits-classifier-1.0.0 "), "\(withPodman.stdout)")
-        try "#!/bin/sh\nexit 1\n".write(toFile: "\(engines)/podman", atomically: true, encoding: .utf8)
+        #expect(withPodman.stdout.hasPrefix("podman run --detach --name maxhub-digits-classifier-1.0.0 "), "\(withPodman.stdout)")
+        // An engine that answers but lacks the image is passed over too, in one line that says so.
+        try "#!/bin/sh\n[ \"$1\" = info ] && exit 0\nexit 1\n".write(toFile: "\(engines)/podman", atomically: true, encoding: .utf8)
+        chmod("\(engines)/podman", 0o755)
         let process = try harness.run(["run", "digits-classifier", "--dry-run", "--port", "5001"], environment: ["PATH": "\(engines):/usr/bin:/bin"])
+        #expect(process.stderr == "running as a sandboxed process: docker does not answer, podman has no image localhost/maxhub/digits-classifier:1.0.0\n")
         let bwrap = FileManager.default.isExecutableFile(atPath: "/usr/bin/bwrap")
         let sandbox = bwrap
             ? "/usr/bin/bwrap --ro-bind / / --dev /dev --proc /proc --tmpfs /tmp "

@@ -26,7 +26,7 @@ struct ClaimCheckTests {
             let changed = await #expect(throws: ClaimCheckError.self) { try await check.run(quiet, options, timeout: .seconds(5)) }
             #expect(changed?.description.hasPrefix("quiet@1.0.0 differs from its manifest: model.onnx") == true, "\(String(describing: changed))")
             #expect(changed?.isVerificationFailure == true)
-            #expect(RunRegistry(cache: cache).running().isEmpty)
+            #expect(await RunRegistry(cache: cache).running().isEmpty)
         }
     }
 }

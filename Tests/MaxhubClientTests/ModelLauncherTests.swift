@@ -60,15 +60,15 @@ struct ModelLauncherTests {
             let running = try await launcher.launch(
                 try PackageReference(parsing: "tiny@1"), .init(runtime: .process, port: 0), timeout: .seconds(30))
             let registry = RunRegistry(cache: cache)
-            #expect(registry.running().map(\.id) == ["maxhub-tiny-1.0.0"])
-            #expect(registry.running().first?.url == running.url)
+            #expect(await registry.running().map(\.id) == ["maxhub-tiny-1.0.0"])
+            #expect(await registry.running().first?.url == running.url)
             #expect(Self.answers(running.url))
             let again = await #expect(throws: LaunchError.self) {
                 try await launcher.launch(try PackageReference(parsing: "tiny"), .init(runtime: .process, port: 0), timeout: .seconds(30))
             }
             #expect(again?.description.contains("already runs at \(running.url)") == true, "\(String(describing: again))")
             await running.stop()
-            #expect(registry.running().isEmpty)
+            #expect(await registry.running().isEmpty)
             #expect(!running.server.isRunning)
             #expect(!Self.answers(running.url))
         }
@@ -81,11 +81,11 @@ struct ModelLauncherTests {
             let running = try await Self.launcher(hub, cache: cache).launch(
                 try PackageReference(parsing: "tiny"), .init(runtime: .process, port: 0, detached: true), timeout: .seconds(30))
             let registry = RunRegistry(cache: cache)
-            #expect(registry.running().first?.detached == true)
+            #expect(await registry.running().first?.detached == true)
             #expect(await registry.stop(try ModelName(parsing: "other")).isEmpty)
             let stopped = await registry.stop(try ModelName(parsing: "tiny"), version: try Version(parsing: "1.0.0"))
             #expect(stopped.map(\.url) == [running.url])
-            #expect(registry.running().isEmpty)
+            #expect(await registry.running().isEmpty)
             #expect(!ModelServer.processExists(running.server.pid))
         }
     }
@@ -102,7 +102,7 @@ struct ModelLauncherTests {
             #expect(error?.description.contains("silent@1.0.0 did not start: the server did not answer \(model.plan.healthURL) within 2 s") == true,
                 "\(String(describing: error))")
             #expect(error?.description.hasSuffix("(the server printed nothing)") == true)
-            #expect(RunRegistry(cache: cache).running().isEmpty)
+            #expect(await RunRegistry(cache: cache).running().isEmpty)
             #expect(!Self.answers(model.plan.url))
         }
     }
@@ -119,7 +119,7 @@ struct ModelLauncherTests {
             let text = error?.description ?? ""
             #expect(text.contains("crashy@1.0.0 did not start: the server stopped before it was ready (exit status 3)"), "\(text)")
             #expect(text.contains("  | loading weights\n  | boom"), "\(text)")
-            #expect(RunRegistry(cache: cache).running().isEmpty)
+            #expect(await RunRegistry(cache: cache).running().isEmpty)
         }
     }
 
@@ -159,7 +159,7 @@ struct ModelLauncherTests {
         #expect(plan.arguments.contains("--die-with-parent"))
         let server = ModelServer(plan: plan, logPath: scratch.path("server.log"))
         // `onThread` starts the server from a thread that ends as soon as it has.
-        try await onThread { try server.start(detached: false) }
+        try await server.start(detached: false)
         // The starting thread has ended; give a parent-death signal time to arrive.
         try await Task.sleep(for: .milliseconds(1500))
         #expect(server.pid > 0 && server.isRunning, "the server ended: \(server.endedHow)")

@@ -18,6 +18,7 @@ import email.policy
 import io
 import json
 import os
+import signal
 import sys
 import time
 import urllib.parse
@@ -418,6 +419,11 @@ class Server(ThreadingHTTPServer):
         sys.stderr.write(f"{client_address[0]} connection error: {type(error).__name__}: {error}\n")
 
 
+def stop(signum, frame) -> None:
+    """SIGTERM (`podman stop`) stops the server as Ctrl-C does; as PID 1 in a container it would be ignored."""
+    raise KeyboardInterrupt
+
+
 def main() -> None:
     folder = Path(os.environ.get("MAXHUB_MODEL_DIR") or Path(__file__).resolve().parent)
     host = os.environ.get("HOST", "0.0.0.0")
@@ -426,6 +432,7 @@ def main() -> None:
     server = Server((host, port), Handler)
     sys.stderr.write(f"{MODEL_ID} {MODEL_VERSION} serving {folder} on http://{host}:{port}\n")
     sys.stderr.flush()
+    signal.signal(signal.SIGTERM, stop)
     try:
         server.serve_forever()
     except KeyboardInterrupt:

@@ -18,6 +18,8 @@ public struct ClaimCheck: Sendable {
         /// `NAME@VERSION` of the package checked.
         public var reference: String
         public var outcomes: [ClaimVerifier.Outcome]
+        /// The URL of the server that `maxhub run` had already started and that the claims were checked against, if so.
+        public var runningServer: String?
 
         /// The error that the claims that do not hold make, or nil when all hold.
         public var failure: ClaimCheckError? {
@@ -36,15 +38,26 @@ public struct ClaimCheck: Sendable {
         options.defaultPort = 0
         options.detached = false
         options.checkPort = true
-        let model = try await launcher.prepare(reference, options, progress: progress)
+        var model = try await launcher.prepare(reference, options, progress: progress)
         // A package extracted just now was checked file by file; one that was already cached is checked again here.
         let problems = model.justExtracted ? [] : (try? model.cache.verifyPackage(model.manifest.name, model.manifest.version)) ?? []
         guard problems.isEmpty else { throw ClaimCheckError.packageDiffers(model.reference, problems) }
         guard let claims = model.manifest.claims, !claims.isEmpty else { throw ClaimCheckError.noClaims(model.reference) }
+        if let existing = RunRegistry(cache: model.cache).record(model.runID), await existing.isAlive(searchPath: launcher.searchPath) {
+            // `maxhub run` already serves this version. When it serves the very package just checked, with the runtime
+            // asked for, its answers are the ones to check; otherwise a second server starts beside it.
+            if existing.package == model.packagePath && (options.runtime == .auto || existing.runtime == model.plan.runtime) {
+                let verifier = ClaimVerifier(
+                    manifest: model.manifest, packagePath: model.packagePath, serverURL: existing.url, tolerance: tolerance)
+                return Report(reference: model.reference, outcomes: await verifier.verify(), runningServer: existing.url)
+            }
+            options.runName = model.runID + "-claims"
+            model = try await launcher.prepare(reference, options, progress: progress)
+        }
         let running = try await launcher.start(model, timeout: timeout)
         let verifier = ClaimVerifier(manifest: model.manifest, packagePath: model.packagePath, serverURL: running.url, tolerance: tolerance)
         let outcomes = await verifier.verify()
         await running.stop()
-        return Report(reference: model.reference, outcomes: outcomes)
+        return Report(reference: model.reference, outcomes: outcomes, runningServer: nil)
     }
 }

@@ -16,6 +16,10 @@ public struct LaunchPlan: Sendable, Equatable {
     /// The container's name, which `maxhub stop` and `maxhub ps` use.
     public var containerName: String?
     public var healthPath: String
+    /// The image a container runs (nil for a process).
+    public var image: String?
+    /// The package's folder: mounted at /model in a container, the working directory of a process.
+    public var packagePath: String
 
     public var url: String { "http://127.0.0.1:\(hostPort)" }
     public var healthURL: String { url + healthPath }
@@ -37,7 +41,8 @@ extension LaunchPlan {
     /// The plan for `manifest`'s package at `packagePath`, published on `hostPort` of 127.0.0.1.
     ///
     /// Containers run `serving.image` with the package mounted read-only at /model, `PORT`, `HOST` and
-    /// `MAXHUB_MODEL_DIR` set, and the serving port published on 127.0.0.1 only. The process runtime runs
+    /// `MAXHUB_MODEL_DIR` set, and the serving port published on 127.0.0.1 only; the container is named `runName`
+    /// (default `maxhub-NAME-VERSION`). The process runtime runs
     /// `serving.command` in the package folder with `PORT`, `HOST=127.0.0.1` and `MAXHUB_MODEL_DIR`; with `bubblewrap`
     /// (the path of `bwrap`) it runs in a sandbox where the whole file system is read-only, /tmp is private and empty,
     /// and the process sees only its own process tree; a foreground server dies with `maxhub`.
@@ -46,7 +51,7 @@ extension LaunchPlan {
     /// `searchPath` folder under /tmp stays visible, read-only: `PREFIX/bin` brings its `PREFIX`, another folder itself.
     public static func make(
         manifest: Manifest, packagePath: String, runtime: ServingRuntime, hostPort: Int, bubblewrap: String? = nil,
-        detached: Bool = false, searchPath: [String] = []
+        detached: Bool = false, searchPath: [String] = [], runName: String? = nil
     ) throws(LaunchError) -> LaunchPlan {
         let serving = manifest.serving
         let health = serving.health ?? (serving.api == "oip-v2" ? "/v2/health/ready" : "/model/metadata")
@@ -55,9 +60,10 @@ extension LaunchPlan {
             guard let image = serving.image else {
                 throw LaunchError("\(manifest.reference) names no serving.image; use --runtime process")
             }
-            let name = containerName(manifest.name, manifest.version)
-            var arguments = [runtime.rawValue, "run", "--rm", "--name", name]
-            if detached { arguments.append("--detach") }
+            let name = runName ?? containerName(manifest.name, manifest.version)
+            // Always detached and kept once it exits, so that its logs outlive a failed start; maxhub follows the logs of
+            // a server in the foreground, and removes the container when it stops it.
+            var arguments = [runtime.rawValue, "run", "--detach", "--name", name]
             arguments += [
                 "--publish", "127.0.0.1:\(hostPort):\(serving.port)",
                 "--volume", "\(packagePath):\(containerModelDirectory):ro",
@@ -69,7 +75,7 @@ extension LaunchPlan {
             ]
             return LaunchPlan(
                 runtime: runtime, arguments: arguments, workingDirectory: nil, environment: [:], hostPort: hostPort,
-                servingPort: serving.port, containerName: name, healthPath: health)
+                servingPort: serving.port, containerName: name, healthPath: health, image: image, packagePath: packagePath)
         case .process:
             guard let command = serving.command, !command.isEmpty else {
                 throw LaunchError("\(manifest.reference) names no serving.command; use --runtime docker or podman")
@@ -92,7 +98,8 @@ extension LaunchPlan {
                 environment: [
                     "PORT": String(hostPort), "HOST": "127.0.0.1", "MAXHUB_MODEL_DIR": packagePath, "PYTHONDONTWRITEBYTECODE": "1",
                 ],
-                hostPort: hostPort, servingPort: hostPort, containerName: nil, healthPath: health)
+                hostPort: hostPort, servingPort: hostPort, containerName: nil, healthPath: health, image: nil,
+                packagePath: packagePath)
         }
     }
 

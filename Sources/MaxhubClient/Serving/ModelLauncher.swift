@@ -10,10 +10,15 @@ public struct ModelLauncher: Sendable {
     public var puller: PackagePuller
     /// Where `bwrap`, `docker` and `podman` are looked up, and which folders under /tmp the sandbox keeps.
     public var searchPath: ProgramSearchPath
+    /// Told one line when `auto` passes an installed engine over, saying why.
+    public var notice: @Sendable (String) -> Void
 
-    public init(puller: PackagePuller, searchPath: ProgramSearchPath = ProgramSearchPath()) {
+    public init(
+        puller: PackagePuller, searchPath: ProgramSearchPath = ProgramSearchPath(), notice: @escaping @Sendable (String) -> Void = { _ in }
+    ) {
         self.puller = puller
         self.searchPath = searchPath
+        self.notice = notice
     }
 
     /// What to start and how.
@@ -28,10 +33,12 @@ public struct ModelLauncher: Sendable {
         public var detached: Bool
         /// Refuse a port something already listens on, before anything starts.
         public var checkPort: Bool
+        /// The run's name (and its container's) instead of `maxhub-NAME-VERSION`: a second server of one version.
+        public var runName: String?
 
         public init(
             runtime: RuntimeChoice = .auto, port: Int? = nil, defaultPort: Int? = nil, includePrerelease: Bool = false,
-            detached: Bool = false, checkPort: Bool = true
+            detached: Bool = false, checkPort: Bool = true, runName: String? = nil
         ) {
             self.runtime = runtime
             self.port = port
@@ -39,6 +46,7 @@ public struct ModelLauncher: Sendable {
             self.includePrerelease = includePrerelease
             self.detached = detached
             self.checkPort = checkPort
+            self.runName = runName
         }
     }
 
@@ -51,9 +59,8 @@ public struct ModelLauncher: Sendable {
         public var detached: Bool
         /// Whether the pull extracted and checked the package just now (rather than finding it in the cache).
         public var justExtracted: Bool
-
         /// The name of the run in the registry (and of its container).
-        public var runID: String { LaunchPlan.containerName(manifest.name, manifest.version) }
+        public var runID: String
         public var reference: String { manifest.reference }
     }
 
@@ -69,7 +76,10 @@ public struct ModelLauncher: Sendable {
         } catch {
             throw PullError.unreadablePackage(pulled.path, "\(error)")
         }
-        let runtime = options.runtime.resolve(searchPath: searchPath)
+        let decision = await options.runtime.resolve(image: manifest.serving.image, searchPath: searchPath)
+        let runtime = decision.runtime
+        if let line = decision.notice { notice(line) }
+        let runID = options.runName ?? LaunchPlan.containerName(manifest.name, manifest.version)
         var port = options.port ?? options.defaultPort ?? manifest.serving.port
         if port == 0 {
             guard let free = LocalPort.pickFree() else { throw LaunchError("no free port on 127.0.0.1") }
@@ -82,10 +92,10 @@ public struct ModelLauncher: Sendable {
         let plan = try LaunchPlan.make(
             manifest: manifest, packagePath: pulled.path, runtime: runtime, hostPort: port,
             bubblewrap: runtime == .process ? searchPath.find("bwrap") : nil, detached: options.detached,
-            searchPath: searchPath.folders)
+            searchPath: searchPath.folders, runName: runID)
         return PreparedModel(
             manifest: manifest, packagePath: pulled.path, cache: puller.cache, plan: plan, detached: options.detached,
-            justExtracted: pulled.extracted)
+            justExtracted: pulled.extracted, runID: runID)
     }
 
     /// Starts a prepared model, records it for `maxhub ps` and `maxhub stop`, and waits until its health check answers
@@ -95,7 +105,7 @@ public struct ModelLauncher: Sendable {
         _ model: PreparedModel, timeout: Duration, interrupted: @escaping () -> Bool = { false }
     ) async throws(LaunchError) -> RunningModel {
         let registry = RunRegistry(cache: model.cache)
-        if let existing = registry.record(model.runID), existing.isAlive {
+        if let existing = registry.record(model.runID), await existing.isAlive(searchPath: searchPath) {
             throw LaunchError("\(model.reference) already runs at \(existing.url); maxhub stop \(model.manifest.name) stops it")
         }
         do {
@@ -103,11 +113,11 @@ public struct ModelLauncher: Sendable {
         } catch {
             throw LaunchError("cannot record the run in \(registry.folder): \(error.localizedDescription)")
         }
-        let server = ModelServer(plan: model.plan, logPath: registry.logPath(for: model.runID))
-        try server.start(detached: model.detached)
+        let server = ModelServer(plan: model.plan, logPath: registry.logPath(for: model.runID), searchPath: searchPath)
+        try await server.start(detached: model.detached)
         let record = RunRecord(
             id: model.runID, name: model.manifest.name, version: model.manifest.version, runtime: model.plan.runtime,
-            pid: server.pid, containerName: model.plan.containerName, url: model.plan.url, log: server.logPath,
+            pid: server.pid > 0 ? server.pid : nil, containerName: model.plan.containerName, url: model.plan.url, log: server.logPath,
             package: model.packagePath, detached: model.detached, startedAt: Date())
         do {
             try registry.save(record)
@@ -116,12 +126,13 @@ public struct ModelLauncher: Sendable {
             throw LaunchError("cannot record the run in \(registry.folder): \(error.localizedDescription)")
         }
         do {
-            try await server.waitUntilReady(
-                timeout: timeout, starterMayExit: model.detached && model.plan.runtime != .process, interrupted: interrupted)
+            try await server.waitUntilReady(timeout: timeout, interrupted: interrupted)
         } catch {
+            // A container's logs go with it; a process's log file is whole once the process has stopped.
+            var tail = server.isContainer ? await server.lastLines(20) : []
             await server.stop(grace: .seconds(5))
             registry.remove(model.runID)
-            let tail = server.logTail(20)
+            if !server.isContainer { tail = server.logTail(20) }
             let log = tail.isEmpty ? " (the server printed nothing)" : "; its last lines:\n" + tail.map { "  | " + $0 }.joined(separator: "\n")
             throw LaunchError("\(model.reference) did not start: \(error.description)\(log)")
         }

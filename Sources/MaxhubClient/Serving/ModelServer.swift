@@ -4,27 +4,73 @@ import Foundation
 import MaxhubCore
 import NIOCore
 
-/// A model's server started from a `LaunchPlan`: a process (or a container engine's client) in a process group of its
-/// own, its output in a log file, stopped with SIGTERM to the whole group (or `docker stop`), then SIGKILL.
+/// A model's server started from a `LaunchPlan`.
+///
+/// A process runs in a process group of its own, its output in a log file, and is stopped with SIGTERM to the whole
+/// group, then SIGKILL. A container is started detached by its engine; in the foreground, a follower (`docker logs
+/// --follow`) copies its output into the log file; it is stopped and removed with `docker stop` and `docker rm`.
 public final class ModelServer: @unchecked Sendable {
     public let plan: LaunchPlan
     public let logPath: String
+    /// The server's process; for a container in the foreground, its log follower's; 0 for a detached container.
     public private(set) var pid: pid_t = 0
     private var exitStatus: Int32?
+    /// The container's engine (nil for the process runtime, or when its client is not installed).
+    let engine: ContainerEngine?
+    private var containerExitCode: Int32?
 
-    public init(plan: LaunchPlan, logPath: String) {
+    public init(plan: LaunchPlan, logPath: String, searchPath: ProgramSearchPath = ProgramSearchPath()) {
         self.plan = plan
         self.logPath = logPath
+        engine = ContainerEngine(plan.runtime, searchPath: searchPath)
     }
 
+    var isContainer: Bool { plan.runtime != .process }
+
     /// Starts the server; `detached` puts it in a session of its own so that it outlives this process.
-    public func start(detached: Bool) throws(LaunchError) {
-        let output = open(logPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+    ///
+    /// A container starts only when its engine answers and has the image; otherwise the error is one line that says
+    /// what to do, never the engine's bare exit status.
+    public func start(detached: Bool) async throws(LaunchError) {
+        guard isContainer else { return try spawn(plan.arguments, environment: plan.environment, truncate: true, detached: detached) }
+        guard let engine, let container = plan.containerName else {
+            throw LaunchError("\(plan.runtime.rawValue) is not installed (not found on PATH); use --runtime process")
+        }
+        if let problem = await engine.problem() {
+            throw LaunchError("\(engine.name) does not answer (\(problem)); use --runtime process")
+        }
+        if let image = plan.image, !(await engine.hasImage(image)) {
+            throw LaunchError(engine.missingImage(image, packagePath: plan.packagePath))
+        }
+        if let existing = await engine.state(of: container) {
+            if existing.running {
+                throw LaunchError("a container named \(container) already runs; \(engine.name) rm --force \(container) removes it")
+            }
+            // What a run that ended without cleaning up left behind (its logs were in the way of the name).
+            await engine.remove(container, grace: .seconds(1))
+        }
+        guard FileManager.default.createFile(atPath: logPath, contents: nil) else {
+            throw LaunchError("cannot write \(logPath): \(String(cString: strerror(errno)))")
+        }
+        try await engine.startContainer(plan.arguments, log: logPath)
+        if !detached {
+            do {
+                try spawn([engine.program, "logs", "--follow", container], environment: [:], truncate: false, detached: false)
+            } catch {
+                await engine.remove(container, grace: .seconds(2))
+                throw error
+            }
+        }
+    }
+
+    /// Starts `arguments` as a process of a group of its own, its output into the log.
+    private func spawn(_ arguments: [String], environment additions: [String: String], truncate: Bool, detached: Bool) throws(LaunchError) {
+        let output = open(logPath, O_WRONLY | O_CREAT | O_CLOEXEC | (truncate ? O_TRUNC : O_APPEND), 0o644)
         guard output >= 0 else { throw LaunchError("cannot write \(logPath): \(String(cString: strerror(errno)))") }
         defer { close(output) }
         var environment = ProcessInfo.processInfo.environment
-        for (key, value) in plan.environment { environment[key] = value }
-        let argv = plan.arguments.map { strdup($0) } + [nil]
+        for (key, value) in additions { environment[key] = value }
+        let argv = arguments.map { strdup($0) } + [nil]
         let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {
             argv.forEach { free($0) }
@@ -41,12 +87,13 @@ public final class ModelServer: @unchecked Sendable {
             return (status, child)
         }
         guard status == 0 else {
-            throw LaunchError("cannot start \(plan.arguments[0]): \(String(cString: strerror(status)))")
+            throw LaunchError("cannot start \(arguments[0]): \(String(cString: strerror(status)))")
         }
         pid = child
     }
 
-    /// Whether the started process is still running (reaping it when it has ended).
+    /// Whether the started process is still running (reaping it when it has ended): for a container in the foreground,
+    /// its log follower, which ends when the container does.
     public var isRunning: Bool {
         guard pid > 0, exitStatus == nil else { return false }
         var status: Int32 = 0
@@ -59,27 +106,43 @@ public final class ModelServer: @unchecked Sendable {
         return true
     }
 
-    /// How the process ended, once it has: "exit status N" or "signal N".
+    /// Whether the server still serves: the process runs, or the engine says the container runs (remembering its exit
+    /// code when it has ended).
+    public func isServing() async -> Bool {
+        guard isContainer else { return isRunning }
+        guard let engine, let container = plan.containerName, let state = await engine.state(of: container) else { return false }
+        if !state.running { containerExitCode = state.exitCode }
+        return state.running
+    }
+
+    /// How the server ended, once it has: "exit status N" or "signal N".
     public var endedHow: String {
+        if isContainer { return containerExitCode.map { "exit status \($0)" } ?? "ended" }
         guard let status = exitStatus else { return "ended" }
         let signal = status & 0x7f
         return signal == 0 ? "exit status \((status >> 8) & 0xff)" : "signal \(signal)"
     }
 
-    /// Polls `plan.healthURL` until it answers 2xx, the process ends, or `timeout` passes.
-    /// `starterMayExit`: the started program only starts the server and exits 0 (`docker run --detach`).
+    /// Polls `plan.healthURL` until it answers 2xx, the server ends, or `timeout` passes.
     /// `interrupted` is asked between attempts; when it says yes, the wait ends with an error.
     public func waitUntilReady(
-        timeout: Duration, starterMayExit: Bool = false, http: HTTPClient = HubClient.sharedHTTPClient,
+        timeout: Duration, http: HTTPClient = HubClient.sharedHTTPClient,
         interrupted: () -> Bool = { false }
     ) async throws(LaunchError) {
         let deadline = ContinuousClock.now + timeout
+        var attempt = 0
         while ContinuousClock.now < deadline {
             if interrupted() { throw LaunchError("interrupted before the server was ready") }
-            if !isRunning && !(starterMayExit && exitStatus == 0) {
+            if isContainer {
+                // Asking the engine costs a process; twice a second is enough.
+                if attempt % 5 == 0, !(await isServing()) {
+                    throw LaunchError("the container stopped before it was ready (\(endedHow))")
+                }
+            } else if !isRunning {
                 throw LaunchError("the server stopped before it was ready (\(endedHow))")
             }
             if await Self.answers(plan.healthURL, http: http) { return }
+            attempt += 1
             try? await Task.sleep(for: .milliseconds(100))
         }
         throw LaunchError("the server did not answer \(plan.healthURL) within \(timeout.components.seconds) s")
@@ -97,11 +160,16 @@ public final class ModelServer: @unchecked Sendable {
         }
     }
 
-    /// Stops the server: `docker stop`/`podman stop` for a container, else SIGTERM to the process group, then SIGKILL
-    /// after `grace`.
+    /// Stops the server: for a container, `docker stop` (SIGTERM, SIGKILL after `grace`) and `docker rm`; for a
+    /// process, SIGTERM to its process group, then SIGKILL after `grace`.
     public func stop(grace: Duration = .seconds(10)) async {
-        if let container = plan.containerName {
-            _ = Self.runQuietly([plan.runtime.rawValue, "stop", "--time", String(grace.components.seconds), container])
+        if isContainer {
+            if let engine, let container = plan.containerName {
+                await engine.remove(container, grace: grace)
+            }
+            guard pid > 0 else { return }
+            await Self.terminateGroup(pid, grace: .seconds(2)) { [self] in isRunning }
+            return
         }
         guard pid > 0 else { return }
         await Self.terminateGroup(pid, grace: grace) { [self] in isRunning }
@@ -159,7 +227,16 @@ public final class ModelServer: @unchecked Sendable {
         return true
     }
 
-    /// The last `count` lines of the log.
+    /// The last `count` lines the server printed: the engine's logs of a container, else the end of the log file.
+    public func lastLines(_ count: Int = 20) async -> [String] {
+        if let engine, let container = plan.containerName {
+            let lines = await engine.logs(of: container, last: count)
+            if !lines.isEmpty { return lines }
+        }
+        return logTail(count)
+    }
+
+    /// The last `count` lines of the log file.
     public func logTail(_ count: Int = 20) -> [String] {
         guard let handle = FileHandle(forReadingAtPath: logPath) else { return [] }
         defer { try? handle.close() }
@@ -169,25 +246,5 @@ public final class ModelServer: @unchecked Sendable {
         guard let data = try? handle.readToEnd() else { return [] }
         let lines = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
         return lines.suffix(count + 1).map(String.init).filter { !$0.isEmpty }.suffix(count).map { $0 }
-    }
-
-    /// Runs a short command and returns its exit status (nil when it cannot start), output discarded.
-    @discardableResult
-    public static func runQuietly(_ arguments: [String], timeout: Duration = .seconds(20)) -> Int32? {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        process.standardInput = FileHandle.nullDevice
-        do { try process.run() } catch { return nil }
-        let deadline = ContinuousClock.now + timeout
-        while process.isRunning && ContinuousClock.now < deadline { usleep(20_000) }
-        if process.isRunning {
-            process.terminate()
-            process.waitUntilExit()
-            return nil
-        }
-        return process.terminationStatus
     }
 }

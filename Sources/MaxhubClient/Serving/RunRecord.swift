@@ -7,7 +7,7 @@ public struct RunRecord: Codable, Sendable, Equatable {
     public var name: ModelName
     public var version: Version
     public var runtime: ServingRuntime
-    /// The server's process (the process runtime) or the engine client's (a foreground container).
+    /// The server's process (the process runtime), or the log follower's of a container in the foreground.
     public var pid: Int32?
     public var containerName: String?
     public var url: String
@@ -33,10 +33,11 @@ public struct RunRecord: Codable, Sendable, Equatable {
         self.startedAt = startedAt
     }
 
-    /// Whether the server is still there: its process exists, or its container engine says it runs.
-    public var isAlive: Bool {
-        if let containerName, runtime != .process, detached {
-            return ModelServer.runQuietly([runtime.rawValue, "container", "inspect", containerName]) == 0
+    /// Whether the server is still there: its engine says the container runs, or its process exists.
+    public func isAlive(searchPath: ProgramSearchPath = ProgramSearchPath()) async -> Bool {
+        if let containerName, runtime != .process {
+            guard let engine = ContainerEngine(runtime, searchPath: searchPath) else { return false }
+            return await engine.state(of: containerName)?.running ?? false
         }
         return pid.map { ModelServer.processExists($0) } ?? false
     }

@@ -33,13 +33,13 @@ public struct RunRegistry: Sendable {
     }
 
     /// Every recorded run, oldest first; records of servers that are gone are removed on the way.
-    public func running() -> [RunRecord] {
+    public func running() async -> [RunRecord] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
         var records: [RunRecord] = []
         for name in names where name.hasSuffix(".json") {
             let id = String(name.dropLast(5))
             guard let record = record(id) else { continue }
-            if record.isAlive {
+            if await record.isAlive() {
                 records.append(record)
             } else {
                 remove(id)
@@ -48,19 +48,22 @@ public struct RunRegistry: Sendable {
         return records.sorted { $0.startedAt < $1.startedAt }
     }
 
-    /// Stops every recorded server of `name` (of `version` only, when given) and removes its record: `docker stop` or
-    /// `podman stop` for a container, SIGTERM to the process group (SIGKILL after `grace`) for a process. Returns the
-    /// records of the servers it stopped, empty when none ran.
+    /// Stops every recorded server of `name` (of `version` only, when given) and removes its record: `docker stop` and
+    /// `docker rm` (or podman's) for a container, SIGTERM to the process group (SIGKILL after `grace`) for a process.
+    /// Returns the records of the servers it stopped, empty when none ran.
+    ///
+    /// The record goes first, so that a `maxhub run` serving in the foreground knows that its server was stopped rather
+    /// than that it ended by itself.
     public func stop(_ name: ModelName, version: Version? = nil, grace: Duration = .seconds(10)) async -> [RunRecord] {
-        let matching = running().filter { $0.name == name && (version == nil || $0.version == version) }
+        let matching = await running().filter { $0.name == name && (version == nil || $0.version == version) }
         for record in matching {
-            if let container = record.containerName, record.runtime != .process {
-                ModelServer.runQuietly([record.runtime.rawValue, "stop", container])
+            remove(record.id)
+            if let container = record.containerName, let engine = ContainerEngine(record.runtime) {
+                await engine.remove(container, grace: grace)
             }
             if let pid = record.pid {
                 await ModelServer.terminateGroup(pid, grace: grace) { ModelServer.processExists(pid) }
             }
-            remove(record.id)
         }
         return matching
     }

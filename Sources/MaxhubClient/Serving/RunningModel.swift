@@ -29,11 +29,16 @@ public final class RunningModel: @unchecked Sendable {
     }
 
     /// Serves in the foreground: copies the server's log to `log` until the server ends or `stopRequested` says so,
-    /// then stops it if it still runs and removes its record.
+    /// then stops it if it still runs and removes its record. A server that `maxhub stop` stopped (its record is gone)
+    /// ends as `.stopped`.
     public func serveInForeground(log: FileHandle = .standardError, stopRequested: @escaping () -> Bool) async -> End {
         let follower = LogFollower(path: server.logPath, to: log)
+        var tick = 0
         while server.isRunning && !stopRequested() {
             follower.forward()
+            // A container's log follower could outlive it by a moment; its engine has the last word, once a second.
+            if server.isContainer && tick % 10 == 9, !(await server.isServing()) { break }
+            tick += 1
             try? await Task.sleep(for: .milliseconds(100))
         }
         follower.forward()
@@ -41,7 +46,12 @@ public final class RunningModel: @unchecked Sendable {
             await stop()
             return .stopped
         }
+        let stoppedElsewhere = registry.record(model.runID) == nil
+        if server.isContainer {
+            _ = await server.isServing()
+            await server.stop(grace: .seconds(2))
+        }
         registry.remove(model.runID)
-        return .exited(server.endedHow)
+        return stoppedElsewhere ? .stopped : .exited(server.endedHow)
     }
 }

@@ -1,20 +1,38 @@
 import Foundation
 
-/// What `--runtime` asks for: an engine, the process runtime, or `auto`, which takes the first engine that answers.
+/// What `--runtime` asks for: an engine, the process runtime, or `auto`, which takes the first engine that answers and
+/// has the model's image.
 public enum RuntimeChoice: String, CaseIterable, Sendable {
     case auto, docker, podman, process
 
-    /// The runtime to use: the one asked for, or for `auto` docker if its engine answers, then podman, then a process.
-    public func resolve(searchPath: ProgramSearchPath = ProgramSearchPath()) -> ServingRuntime {
+    /// The runtime picked, and for `auto`, the line that says why an installed engine was passed over.
+    public struct Decision: Sendable, Equatable {
+        public var runtime: ServingRuntime
+        public var notice: String?
+    }
+
+    /// The runtime to use: the one asked for, or for `auto` docker if its engine answers and has `image`, then podman,
+    /// then a process. An image of nil (a manifest that names none) passes every engine over, quietly.
+    public func resolve(image: String?, searchPath: ProgramSearchPath = ProgramSearchPath()) async -> Decision {
         switch self {
-        case .docker: return .docker
-        case .podman: return .podman
-        case .process: return .process
+        case .docker: return Decision(runtime: .docker)
+        case .podman: return Decision(runtime: .podman)
+        case .process: return Decision(runtime: .process)
         case .auto:
-            for engine in [ServingRuntime.docker, .podman] where searchPath.find(engine.rawValue) != nil {
-                if ModelServer.runQuietly([engine.rawValue, "info"], timeout: .seconds(10)) == 0 { return engine }
+            guard let image else { return Decision(runtime: .process) }
+            var reasons: [String] = []
+            for runtime in [ServingRuntime.docker, .podman] {
+                guard let engine = ContainerEngine(runtime, searchPath: searchPath) else { continue }
+                if await engine.problem() != nil {
+                    reasons.append("\(engine.name) does not answer")
+                } else if await engine.hasImage(image) {
+                    return Decision(runtime: runtime)
+                } else {
+                    reasons.append("\(engine.name) has no image \(image)")
+                }
             }
-            return .process
+            guard !reasons.isEmpty else { return Decision(runtime: .process) }
+            return Decision(runtime: .process, notice: "running as a sandboxed process: " + reasons.joined(separator: ", "))
         }
     }
 }

@@ -104,6 +104,7 @@ let package = Package(
             dependencies: [
                 "MaxhubCore",
                 "MaxhubArchive",
+                "MaxhubStore",
                 "MaxhubServer",
                 "MaxhubClient",
                 .product(name: "Logging", package: "swift-log"),

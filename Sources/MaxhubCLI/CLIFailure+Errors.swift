@@ -3,8 +3,12 @@ import MaxhubClient
 import MaxhubCore
 
 extension CLIFailure {
-    /// The exit code a hub's refusal means: 3 for 404, 5 for 401 and 403, 1 otherwise.
+    /// The exit code a hub's refusal means: 3 for 404, 5 for 401 and 403, 4 for a blob damaged on the hub, 1 otherwise.
     init(_ error: HubClientError) {
+        if case .damagedOnHub = error {
+            self.init(error.description, code: .verificationFailed)
+            return
+        }
         switch error.status {
         case 404: self.init(error.description, code: .notFound)
         case 401, 403: self.init(error.description, code: .notAuthorized)

@@ -13,8 +13,7 @@ extension MaxhubCommand {
                 """
         )
 
-        @Option(name: .customLong("data"), help: "The data folder (default: $MAXHUB_DATA, else ~/.local/share/maxhub).")
-        var data: String?
+        @OptionGroup var data: DataOptions
 
         @Option(help: "The address to listen on.")
         var host = "127.0.0.1"
@@ -45,7 +44,7 @@ extension MaxhubCommand {
                 return handler
             }
             let configuration = HubConfiguration(
-                dataDirectory: dataDirectory(),
+                dataDirectory: data.folder,
                 host: host,
                 port: port,
                 maxUploadSize: maxUploadSize,
@@ -63,15 +62,6 @@ extension MaxhubCommand {
             } catch {
                 throw CLIFailure("the hub stopped: \(error)")
             }
-        }
-
-        private func dataDirectory() -> String {
-            if let data { return data }
-            let environment = ProcessInfo.processInfo.environment
-            if let data = environment["MAXHUB_DATA"], !data.isEmpty { return data }
-            let base = environment["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 }
-                ?? (NSHomeDirectory() as NSString).appendingPathComponent(".local/share")
-            return (base as NSString).appendingPathComponent("maxhub")
         }
     }
 }

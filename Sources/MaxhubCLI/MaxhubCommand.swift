@@ -32,6 +32,7 @@ public struct MaxhubCommand: AsyncParsableCommand {
             ReviewCommand.self,
             Yank.self,
             Audit.self,
+            Admin.self,
         ]
     )
 

@@ -78,6 +78,12 @@ extension HubClient {
         } catch let error as DownloadError {
             throw error
         } catch {
+            // A hub that finds its copy damaged cuts the download short and answers the digest as missing from then on:
+            // the bytes that arrived are not worth resuming.
+            if (try? await hasBlob(digest)) == false {
+                try? FileManager.default.removeItem(atPath: partial)
+                throw HubClientError.damagedOnHub(baseURL, digest)
+            }
             throw HubClientError.interrupted(baseURL, "\(written) of \(size) bytes arrived: \(error)")
         }
         return (hasher.finalize(), resumed)

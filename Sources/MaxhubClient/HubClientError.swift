@@ -11,6 +11,9 @@ public enum HubClientError: Error, CustomStringConvertible {
     case unexpectedAnswer(String)
     /// A download from the hub at the URL stopped part way; what arrived is kept for the next try to continue.
     case interrupted(String, String)
+    /// The hub at the URL cut a download short because its copy of the blob no longer holds the digest's bytes (it
+    /// quarantined it); what arrived was dropped.
+    case damagedOnHub(String, Digest)
 
     static func from(status: Int, body: Data) -> HubClientError {
         if let problem = try? HubJSON.decoder().decode(ProblemDetails.self, from: body) {
@@ -33,6 +36,9 @@ public enum HubClientError: Error, CustomStringConvertible {
         case .unexpectedAnswer(let what): "unexpected answer from the hub: \(what)"
         case .interrupted(let url, let reason):
             "the download from the hub at \(url) stopped part way (\(reason)); run the same command again to resume it"
+        case .damagedOnHub(let url, let digest):
+            "the hub at \(url) found its copy of \(digest) damaged and quarantined it; nothing was kept. Publishing the same "
+                + "package again (or uploading the same bytes) repairs it"
         }
     }
 }

@@ -57,6 +57,8 @@ struct ProblemMiddleware: RouterMiddleware {
                 var headers = HTTPFields()
                 headers[.contentRange] = "bytes */\(size)"
                 return HubError(.rangeNotSatisfiable, error.description, headers: headers)
+            case .corrupt:
+                return HubError(.internalServerError, kind: "corrupt-blob", error.description)
             }
         case let error as HTTPParserError:
             if error == .invalidEOFState {

@@ -46,4 +46,9 @@ public protocol BlobStore: Sendable {
 
     /// Removes a blob. Unknown digests are ignored.
     func delete(_ digest: Digest) async throws
+
+    /// Renews a blob's grace period against garbage collection (`maxhub admin gc` keeps what was stored or renewed
+    /// within the grace): the hub renews a blob that a curator asks about before publishing it. Unknown digests are
+    /// ignored.
+    func renew(_ digest: Digest) async
 }

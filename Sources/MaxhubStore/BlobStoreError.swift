@@ -9,6 +9,8 @@ public enum BlobStoreError: Error, Equatable, CustomStringConvertible {
     case uploadNotFound(String)
     case blobNotFound(Digest)
     case rangeNotSatisfiable(size: Int64)
+    /// The stored blob no longer hashes to its digest; it was moved to quarantine.
+    case corrupt(Digest)
 
     public var description: String {
         switch self {
@@ -24,6 +26,8 @@ public enum BlobStoreError: Error, Equatable, CustomStringConvertible {
             "no blob \(digest)"
         case .rangeNotSatisfiable(let size):
             "the range is outside the blob's \(size) bytes"
+        case .corrupt(let digest):
+            "the stored blob \(digest) no longer holds its digest's bytes; it was quarantined (an upload of the right bytes repairs it)"
         }
     }
 }

@@ -167,6 +167,7 @@ extension FileBlobStore {
         } catch let error as FileSystemError where error.code == .fileAlreadyExists {
             if (try? FileDigester.digest(ofFileAt: blob.string).digest) == digest {
                 try await fileSystem.removeItem(at: path, recursively: false)
+                await renew(digest)
                 return
             }
             try await fileSystem.replaceItem(at: blob, withItemAt: path)

@@ -36,16 +36,26 @@ public struct FileBlobStore: BlobStore {
         try await fileSystem.info(forFileAt: blobPath(digest))?.size
     }
 
+    /// A read of the whole blob is hashed as it goes, and its last chunk is written only once the digest matched: a blob
+    /// that rotted on disk is quarantined and never handed out whole (`BlobStoreError.corrupt`).
     public func read(_ digest: Digest, range: Range<Int64>?, to write: (ByteBuffer) async throws -> Void) async throws {
+        try await read(digest, range: range, checkingWholeReads: true, to: write)
+    }
+
+    func read(
+        _ digest: Digest, range: Range<Int64>?, checkingWholeReads: Bool, to write: (ByteBuffer) async throws -> Void
+    ) async throws {
         let handle: ReadFileHandle
         do {
             handle = try await fileSystem.openFile(forReadingAt: blobPath(digest), options: OpenOptions.Read())
         } catch let error as FileSystemError where error.code == .notFound {
             throw BlobStoreError.blobNotFound(digest)
         }
+        var rotten = false
         do {
             let size = try await handle.info().size
             let bounds = try Self.bounds(of: range, size: size)
+            var hasher = checkingWholeReads && bounds == 0..<size ? DigestingHasher() : nil
             var position = bounds.lowerBound
             // One chunk in flight: the next read waits for the writer, so a slow reader holds back the disk.
             while position < bounds.upperBound {
@@ -53,10 +63,18 @@ public struct FileBlobStore: BlobStore {
                 let chunk = try await handle.readChunk(fromAbsoluteOffset: position, length: .bytes(length))
                 guard chunk.readableBytes > 0 else { throw BlobShrank(digest: digest, expected: bounds.upperBound, found: position) }
                 position += Int64(chunk.readableBytes)
+                if hasher != nil {
+                    chunk.withUnsafeReadableBytes { hasher?.update($0) }
+                    if position == bounds.upperBound, let whole = hasher.take(), whole.finalize() != digest {
+                        rotten = true
+                        throw BlobStoreError.corrupt(digest)
+                    }
+                }
                 try await write(chunk)
             }
         } catch {
             try? await handle.close()
+            if rotten { _ = try? await quarantine(digest) }
             throw error
         }
         try await handle.close()

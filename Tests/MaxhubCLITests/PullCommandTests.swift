@@ -75,7 +75,8 @@ struct PullCommandTests {
         #expect(tampered.stderr.contains("model.onnx"))
         #expect(try harness.run(["rm", "digits-classifier@1.0.0", "--cache", cache]).status == 0)
 
-        // A corrupted blob on the hub: exit 4, the two digests named, the cache as it was.
+        // A corrupted blob on the hub: the hub cuts the download short and quarantines it; exit 4, the digest named,
+        // the cache as it was.
         _ = try publishApproved("1.1.0")
         let detail = try Curl.run([hub.url + "/api/v1/models/digits-classifier/versions/1.1.0"]).body
         let served = try HubJSON.decoder().decode(VersionDetail.self, from: Data(detail.utf8)).archive.digest
@@ -86,7 +87,7 @@ struct PullCommandTests {
         let before = try FileManager.default.subpathsOfDirectory(atPath: cache).sorted()
         let corrupt = try harness.run(["pull", "digits-classifier@1.1.0"] + common)
         #expect(corrupt.status == 4)
-        #expect(corrupt.stderr.contains("expected \(served)"))
+        #expect(corrupt.stderr.contains("found its copy of \(served) damaged"), "\(corrupt.stderr)")
         #expect(try FileManager.default.subpathsOfDirectory(atPath: cache).sorted() == before)
 
         // Trust on first use: a different digest for a version already seen is refused unless told otherwise.

@@ -57,10 +57,12 @@ struct PackagePullerTests {
         let package = try Self.package()
         try await LiveHub.withCache { hub, scratch, cache in
             try await hub.publishApproved(package, in: scratch)
-            // The hub's copy rots on disk: the same size, other bytes.
+            // The half already downloaded rotted in the cache: the same size, other bytes; the rest comes from the hub.
+            let partial = cache.partialPath(package.reference.digest)
+            try FileManager.default.createDirectory(atPath: (partial as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
             var rotten = package.archive
-            rotten[rotten.count / 2] ^= 0xFF
-            try Data(rotten).write(to: URL(fileURLWithPath: hub.blobPath(package.reference.digest)))
+            rotten[rotten.count / 4] ^= 0xFF
+            try Data(rotten.prefix(rotten.count / 2)).write(to: URL(fileURLWithPath: partial))
             let error = await #expect(throws: PullError.self) {
                 try await PackagePuller(client: hub.client(), cache: cache).pull(try Self.reference("digits-classifier@1.0.0"))
             }
@@ -73,6 +75,28 @@ struct PackagePullerTests {
             #expect(cache.cachedVersions(of: package.name).isEmpty)
             #expect(!FileManager.default.fileExists(atPath: cache.blobPath(package.reference.digest)))
             #expect(cache.trustedDigest(package.name, package.version) == nil)
+        }
+    }
+
+    @Test("a blob that rotted on the hub is never received whole: the pull fails and the cache keeps nothing of it")
+    func rottenOnTheHub() async throws {
+        let package = try Self.package()
+        try await LiveHub.withCache { hub, scratch, cache in
+            try await hub.publishApproved(package, in: scratch)
+            var rotten = package.archive
+            rotten[rotten.count / 2] ^= 0xFF
+            try Data(rotten).write(to: URL(fileURLWithPath: hub.blobPath(package.reference.digest)))
+            let puller = PackagePuller(client: hub.client(), cache: cache)
+            let error = await #expect(throws: HubClientError.self) { try await puller.pull(try Self.reference("digits-classifier@1.0.0")) }
+            guard case .damagedOnHub(_, let digest) = error else {
+                Issue.record("expected the hub to report its copy damaged, got \(String(describing: error))")
+                return
+            }
+            #expect(digest == package.reference.digest)
+            #expect(!FileManager.default.fileExists(atPath: cache.partialPath(package.reference.digest)), "nothing to resume")
+            #expect(cache.cachedVersions(of: package.name).isEmpty)
+            #expect(!FileManager.default.fileExists(atPath: cache.blobPath(package.reference.digest)))
+            #expect(!FileManager.default.fileExists(atPath: hub.blobPath(package.reference.digest)))
         }
     }
 

@@ -62,6 +62,55 @@ import Testing
         }
     }
 
+    @Test func aWholeReadOfARottenBlobWithholdsItsLastChunkAndQuarantinesIt() async throws {
+        try await withStore { store, folder in
+            let bytes = Fixtures.makeBytes(300_000, seed: 5)
+            let digest = Digest.of(bytes)
+            _ = try await Fixtures.store(bytes, in: store)
+            let blob = "blobs/sha256/\(digest.hex.prefix(2))/\(digest.hex)"
+            var rotten = bytes
+            rotten[10] ^= 0x01
+            try Data(rotten).write(to: URL(fileURLWithPath: folder.path(blob)))
+
+            // A range is served as stored: only a whole read can be checked.
+            var ranged = 0
+            try await store.read(digest, range: 0..<1000) { ranged += $0.readableBytes }
+            #expect(ranged == 1000)
+            var received = 0
+            await #expect(throws: BlobStoreError.corrupt(digest)) {
+                try await store.read(digest, range: nil) { received += $0.readableBytes }
+            }
+            #expect(received < bytes.count, "the last chunk is never written")
+            #expect(folder.files() == ["quarantine/sha256/\(digest.hex)"])
+            #expect(try await store.size(of: digest) == nil)
+            #expect(try await store.holdsItsBytes(digest) == nil)
+            _ = try await Fixtures.store(bytes, in: store)
+            #expect(try await store.holdsItsBytes(digest) == true)
+            var whole = 0
+            try await store.read(digest, range: nil) { whole += $0.readableBytes }
+            #expect(whole == bytes.count)
+        }
+    }
+
+    @Test func storedBlobsRenewalAndRemovalByAge() async throws {
+        try await withStore { store, folder in
+            let first = try await Fixtures.store(Fixtures.makeBytes(1000, seed: 6), in: store)
+            let second = try await Fixtures.store(Fixtures.makeBytes(2000, seed: 7), in: store)
+            let listed = try await store.storedBlobs()
+            #expect(Set(listed.map(\.digest)) == [first.digest, second.digest])
+            #expect(listed.first { $0.digest == second.digest }?.size == 2000)
+            let old = Date().addingTimeInterval(-86400)
+            for reference in [first, second] {
+                try FileManager.default.setAttributes([.modificationDate: old], ofItemAtPath: store.path(of: reference.digest))
+            }
+            await store.renew(second.digest)
+            let cutoff = Date().addingTimeInterval(-3600)
+            #expect(try await store.remove(first.digest, ifUnmodifiedSince: cutoff))
+            #expect(try await !store.remove(second.digest, ifUnmodifiedSince: cutoff), "renewed within the grace")
+            #expect(try await store.storedBlobs().map(\.digest) == [second.digest])
+        }
+    }
+
     @Test func concurrentUploadsOfTheSameContentLeaveOneFile() async throws {
         try await withStore { store, folder in
             let bytes = Fixtures.makeBytes(200_000, seed: 2)

@@ -1,0 +1,66 @@
+import ArgumentParser
+import Foundation
+import MaxhubCore
+import MaxhubStore
+
+extension MaxhubCommand.Admin {
+    struct Fsck: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "fsck",
+            abstract: "Re-hash every blob; name each corrupt or missing one and the versions that use it (exit 4).",
+            discussion: """
+                --repair moves each corrupt blob to DATA/quarantine/, after which the hub answers its digest as missing \
+                and an upload of the right bytes (maxhub publish of the same package) repairs it. Also runs SQLite's \
+                integrity check on the catalog.
+                """
+        )
+
+        @OptionGroup var data: DataOptions
+
+        @Flag(help: "Move each corrupt blob to quarantine.")
+        var repair = false
+
+        func run() async throws {
+            let (catalog, blobs) = try data.open()
+            let users = try await catalog.versionsByArchive()
+            let stored = try await blobs.storedBlobs()
+            let total = stored.reduce(0) { $0 + $1.size }
+            let progress = TransferProgress(label: "fsck", total: total)
+            var done: Int64 = 0
+            var corrupt = 0
+            for blob in stored {
+                let holds = try await blobs.holdsItsBytes(blob.digest) { count in
+                    done += count
+                    progress.update(done)
+                }
+                guard holds == false else { continue }
+                corrupt += 1
+                progress.finish()
+                let usedBy = users[blob.digest].map { "used by " + $0.joined(separator: ", ") } ?? "used by no version"
+                var line = "corrupt: \(blob.digest) (\(ByteCount.format(blob.size))), \(usedBy)"
+                if repair {
+                    let path = try await blobs.quarantine(blob.digest)
+                    line += "; quarantined at \(path)"
+                }
+                Terminal.standardOutput.writeLine(line)
+            }
+            progress.finish()
+            let present = Set(stored.map(\.digest))
+            let missing = users.filter { !present.contains($0.key) }.sorted { $0.key.description < $1.key.description }
+            for (digest, references) in missing {
+                Terminal.standardOutput.writeLine("missing: \(digest), used by \(references.joined(separator: ", "))")
+            }
+            let integrity = try await catalog.integrityCheck()
+            let unreferenced = stored.filter { users[$0.digest] == nil }.count
+            Terminal.standardOutput.writeLine(
+                "checked \(stored.count) blob\(stored.count == 1 ? "" : "s") (\(ByteCount.format(total))): \(corrupt) corrupt, "
+                    + "\(missing.count) missing, \(unreferenced) used by no version; catalog integrity: \(integrity)")
+            if corrupt > 0 && !repair {
+                Terminal.standardError.writeLine("maxhub admin fsck --repair quarantines the corrupt blobs")
+            }
+            guard corrupt == 0, missing.isEmpty, integrity == "ok" else {
+                throw CLIFailure("\(data.folder) has damage: see above", code: .verificationFailed)
+            }
+        }
+    }
+}

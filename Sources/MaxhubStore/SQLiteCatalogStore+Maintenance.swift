@@ -1,0 +1,56 @@
+import Foundation
+import GRDB
+import MaxhubCore
+
+/// What the operator's maintenance (`maxhub admin fsck`, `gc` and `backup`) asks of the catalog.
+extension SQLiteCatalogStore {
+    /// Every archive digest a version uses, with the `NAME@VERSION`s that use it (yanked and rejected versions
+    /// included: their archives stay).
+    public func versionsByArchive() async throws -> [Digest: [String]] {
+        let rows = try await read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT v.archive_digest AS digest, m.name AS name, v.version AS version
+                    FROM version v JOIN model m ON m.id = v.model_id ORDER BY m.name, v.version_key
+                    """)
+                .map { row -> (String, String) in (row["digest"], "\(row["name"] as String)@\(row["version"] as String)") }
+        }
+        var users: [Digest: [String]] = [:]
+        for (text, reference) in rows {
+            guard let digest = try? Digest(parsing: text) else { continue }
+            users[digest, default: []].append(reference)
+        }
+        return users
+    }
+
+    /// Whether any version uses `digest` as its archive.
+    public func archiveIsReferenced(_ digest: Digest) async throws -> Bool {
+        try await read { db in
+            try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM version WHERE archive_digest = ?)", arguments: [digest.description]) ?? false
+        }
+    }
+
+    /// Copies the catalog, consistently, into a new SQLite file at `path` while the hub keeps serving (SQLite's online
+    /// backup, a few pages at a time). The file must not exist.
+    public func backup(toPath path: String) async throws {
+        guard !FileManager.default.fileExists(atPath: path) else {
+            throw CatalogStorageError.cannotOpen(path: path, reason: "the file already exists")
+        }
+        let database = self.database
+        do {
+            try await Task.detached {
+                let copy = try DatabaseQueue(path: path)
+                try database.backup(to: copy, pagesPerStep: 256)
+                try copy.close()
+            }.value
+        } catch let error as DatabaseError {
+            throw CatalogStorageError(error)
+        }
+    }
+
+    /// `PRAGMA integrity_check`: "ok", or what SQLite found.
+    public func integrityCheck() async throws -> String {
+        try await read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check").joined(separator: "; ") }
+    }
+}

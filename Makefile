@@ -20,7 +20,7 @@ MAXHUB := .build/debug/maxhub
 # The binary `make images` puts in the hub's image (.build/release/maxhub after `swift build -c release`).
 HUB_BINARY ?= $(MAXHUB)
 
-.PHONY: all run test build catalog deps test-deps bench-deps venv schema web spdx bench bench-hash bench-pack bench-hub bench-pull images image-deps clean help
+.PHONY: all run test build catalog deps test-deps bench-deps venv schema web spdx bench bench-hash bench-pack bench-hub bench-pull bench-parallel images image-deps faults clean help
 
 all: build
 
@@ -81,6 +81,12 @@ test: deps test-deps venv schema web catalog images
 	MAXHUB_PYTHON="$(CURDIR)/$(VENV)/bin/python" MAXHUB_BINARY="$(CURDIR)/$(MAXHUB)" \
 	  MAXHUB_CATALOG_BIN="$(CURDIR)/.venv-catalog/bin" \
 	  $(SWIFT) test --skip-build --disable-xctest
+	MAXHUB="$(CURDIR)/$(MAXHUB)" $(PYTHON) scripts/faults.py --kills 10 --races 8
+
+## The fault campaign, long: 120 SIGKILLs of the hub during publishes, truncated bodies on every route, racing
+## publishes and reviews, a flipped byte (make test runs a short one).
+faults: build
+	MAXHUB="$(CURDIR)/$(MAXHUB)" $(PYTHON) scripts/faults.py --kills 120 --races 16
 
 ## The demo: starts the hub on 127.0.0.1:8080 with its data in .maxhub-data/, publishes every catalog package (admin
 ## token) and approves it (a second, reviewer token: four eyes), and prints how to pull and run one. Ctrl-C stops it.
@@ -97,7 +103,7 @@ images: image-deps build catalog
 image-deps:
 	@$(MAKE) --no-print-directory deps SYSTEM_PACKAGES="podman runc debootstrap"
 
-bench: bench-hash bench-pack bench-hub bench-pull
+bench: bench-hash bench-pack bench-hub bench-pull bench-parallel
 
 test-deps:
 	@$(MAKE) --no-print-directory deps SYSTEM_PACKAGES="$(TEST_PACKAGES)"
@@ -118,6 +124,11 @@ bench-hub: deps bench-deps venv
 	$(SWIFT) build -c release --product maxhub
 	bench/hub-transfer.sh
 	MAXHUB_PYTHON="$(CURDIR)/$(VENV)/bin/python" bench/hub-catalog.sh
+
+## The hub's peak memory with 1, 8 and 64 parallel downloads of a 1 GiB blob (limit 150 MiB), against nginx.
+bench-parallel: deps bench-deps
+	$(SWIFT) build -c release --product maxhub
+	bench/hub-parallel.sh
 
 bench-pull: deps bench-deps
 	$(SWIFT) build -c release --product maxhub

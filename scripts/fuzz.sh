@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the fuzz targets of Fuzz/ with libFuzzer and AddressSanitizer and runs each one, starting from its seed
-# corpus in Fuzz/corpus/NAME/. Prints, per target, the number of inputs run and whether it crashed; exits 1 if one did.
+# corpus in Fuzz/corpus/NAME/ and its libFuzzer dictionary Fuzz/dictionaries/NAME.dict, if any. Prints, per target,
+# the number of inputs run and whether it crashed; exits 1 if one did.
 #
 # Usage: scripts/fuzz.sh [--runs N] [--seconds S] [TARGET...]
 #   --runs N      stop each target after N inputs (default 20000)
@@ -23,7 +24,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --runs) runs=$2; shift 2 ;;
     --seconds) seconds=$2; shift 2 ;;
-    -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     -*) echo "fuzz.sh: unknown option $1" >&2; exit 2 ;;
     *) targets+=("$1"); shift ;;
   esac
@@ -58,9 +59,12 @@ for target in "${targets[@]}"; do
   artifacts=$SCRATCH/artifacts/$target
   log=$SCRATCH/logs/$target.log
   mkdir -p "$corpus" "$artifacts" "$(dirname "$log")"
+  dictionary=()
+  [ ! -f "Fuzz/dictionaries/$target.dict" ] || dictionary=(-dict="Fuzz/dictionaries/$target.dict")
   start=$SECONDS
   status=0
-  "$bin/$target" "${limits[@]}" -artifact_prefix="$artifacts/" "$corpus" "Fuzz/corpus/$target" > "$log" 2>&1 || status=$?
+  "$bin/$target" "${limits[@]}" "${dictionary[@]}" -artifact_prefix="$artifacts/" "$corpus" "Fuzz/corpus/$target" \
+    > "$log" 2>&1 || status=$?
   executed=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
   if [ -z "$executed" ]; then
     executed=$(grep -o '^#[0-9]*' "$log" | tail -1 | tr -d "#" || true)

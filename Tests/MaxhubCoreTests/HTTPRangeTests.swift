@@ -25,8 +25,9 @@ import Testing
         #expect(ByteRange.suffix(0).resolve(size: 50) == nil)
     }
 
-    /// Found by HTTPRangeFuzz: `last + 1` overflowed, so any reader could stop the hub with one GET.
+    /// `last + 1` overflowed, so any reader could stop the hub with one GET (HTTPRangeFuzz's crash: the first header).
     @Test func aLastByteOfInt64MaxIsTheEndOfTheBlob() throws {
+        #expect(ByteRange(header: "bytes=5-9223372036854775807")?.resolve(size: 100) == 5..<100)
         let range = try #require(ByteRange(header: "bytes=0-9223372036854775807"))
         #expect(range.resolve(size: 100) == 0..<100)
         #expect(range.resolve(size: Int64.max) == 0..<Int64.max)
@@ -43,7 +44,7 @@ import Testing
         }
     }
 
-    /// Found by HTTPRangeFuzz: a last byte of Int64.max made `count` and the upload's end overflow.
+    /// A last byte of Int64.max made `count` and the upload's end overflow.
     @Test func refusesALastByteOfInt64Max() throws {
         #expect(ContentRange(header: "0-9223372036854775807") == nil)
         #expect(ContentRange(header: "bytes 9223372036854775807-9223372036854775807/*") == nil)

@@ -86,7 +86,7 @@ test: deps test-deps venv schema web catalog images fuzz-smoke
 
 ## The fuzz targets of Fuzz/ (the manifest in YAML and JSON, versions and ranges, SPDX expressions, Range and
 ## Content-Range, archive entries), built with libFuzzer and AddressSanitizer in .build-fuzz/ by scripts/fuzz.sh, which
-## fails on a crash and keeps it in .build-fuzz/artifacts/. fuzz-smoke, part of `make test`, runs each briefly.
+## fails on a crash and keeps it in test-output/fuzz/crashes/. fuzz-smoke, part of `make test`, runs each briefly.
 FUZZ_SECONDS ?= 600
 FUZZ_RUNS ?= 1000000
 fuzz: deps

@@ -8,14 +8,16 @@
 #   --seconds S   stop each target after S seconds (libFuzzer's -max_total_time); with --runs, whichever comes first
 #   TARGET...     the targets to run (default: all of them)
 #
-# Everything goes under .build-fuzz/ (FUZZ_SCRATCH names another folder): the build, the corpus each run grows
-# (corpus/NAME/, kept between runs), logs (logs/NAME.log) and what a crash leaves (artifacts/NAME/crash-..., which the
-# replayer of a plain build runs again: `swift build --product NAME && .build/debug/NAME FILE`).
+# The build goes to .build-fuzz/ (FUZZ_SCRATCH names another folder); what the runs leave to test-output/fuzz/
+# (FUZZ_OUTPUT), not inside the build folder, whose artifacts/ SwiftPM clears: the corpus each run grows (corpus/NAME/,
+# kept between runs), logs (logs/NAME.log) and what a crash leaves (crashes/NAME/crash-..., which the replayer of a
+# plain build runs again: `swift build --product NAME && .build/debug/NAME FILE`).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
 SWIFT=${SWIFT:-swift}
 SCRATCH=${FUZZ_SCRATCH:-.build-fuzz}
+OUTPUT=${FUZZ_OUTPUT:-test-output/fuzz}
 ALL_TARGETS=(ManifestYAMLFuzz ManifestJSONFuzz VersionRangeFuzz SPDXExpressionFuzz HTTPRangeFuzz ArchiveEntryFuzz)
 runs=20000
 seconds=""
@@ -24,7 +26,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --runs) runs=$2; shift 2 ;;
     --seconds) seconds=$2; shift 2 ;;
-    -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     -*) echo "fuzz.sh: unknown option $1" >&2; exit 2 ;;
     *) targets+=("$1"); shift ;;
   esac
@@ -57,9 +59,9 @@ limits=(-runs="$runs" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1)
 [ -z "$seconds" ] || limits+=(-max_total_time="$seconds")
 failed=()
 for target in "${targets[@]}"; do
-  corpus=$SCRATCH/corpus/$target
-  artifacts=$SCRATCH/artifacts/$target
-  log=$SCRATCH/logs/$target.log
+  corpus=$OUTPUT/corpus/$target
+  artifacts=$OUTPUT/crashes/$target
+  log=$OUTPUT/logs/$target.log
   mkdir -p "$corpus" "$artifacts" "$(dirname "$log")"
   dictionary=()
   [ ! -f "Fuzz/dictionaries/$target.dict" ] || dictionary=(-dict="Fuzz/dictionaries/$target.dict")

@@ -5,9 +5,9 @@ import MaxhubCore
 /// The same text read as a version (`Version(parsing:)`) and as a range (`VersionRange(parsing:)`).
 ///
 /// A version prints back exactly as written and reads back as itself. A range is accepted exactly when
-/// `VersionRange.grammarPattern` (the manifest schema's pattern) matches it; its normalized form reads back, is
-/// stable, and admits the same versions as the range, tried on the versions the normalized form names and their
-/// neighbours.
+/// `VersionRange.grammarPattern` (the manifest schema's pattern) matches it; its normalized forms, without and with
+/// prereleases, read back and admit the same versions as the range, tried on the versions the normalized form names and
+/// their neighbours.
 enum VersionRangeFuzz {
     /// The longest range `VersionRange(parsing:)` accepts, in characters.
     private static let maximumLength = 256
@@ -51,13 +51,14 @@ enum VersionRangeFuzz {
             FuzzCheck.expect(false, "the normalized form \(normalized) does not read back", input: text)
             return
         }
-        FuzzCheck.expect(reread.normalized == normalized, "the normalized form is not stable: \(reread.normalized)", input: text)
+        // The normalized form need not be stable as text: as in node-semver, `>=0.0.0+v` prints as `>=0.0.0`, which
+        // prints as `*`. What must hold is that it admits the same versions, checked below.
         let withPrerelease = range.normalizedIncludingPrerelease
         let readable = withPrerelease.utf8.count <= maximumLength && !hasLongNumber(withPrerelease)
         let rereadWithPrerelease = readable ? try? VersionRange(parsing: withPrerelease) : nil
         FuzzCheck.expect(
-            !readable || rereadWithPrerelease?.normalizedIncludingPrerelease == withPrerelease,
-            "the normalized form with prereleases \(withPrerelease) does not read back as itself", input: text)
+            !readable || rereadWithPrerelease != nil, "the normalized form with prereleases \(withPrerelease) does not read back",
+            input: text)
         for version in fixedVersions + versions(namedIn: normalized) {
             FuzzCheck.expect(
                 reread.isSatisfied(by: version) == range.isSatisfied(by: version),

@@ -4,6 +4,7 @@
 #               package published and approved
 #   make test   install what is missing, build, run every test
 #   make images build the container images with podman (the hub's and the catalog's), from Debian's mirror and PyPI
+#   make fuzz   run each fuzz target of Fuzz/ for FUZZ_SECONDS (600) or FUZZ_RUNS (1000000) inputs, whichever first
 #
 # System packages are installed with apt-get when missing; Python tools live in .venv.
 
@@ -20,7 +21,7 @@ MAXHUB := .build/debug/maxhub
 # The binary `make images` puts in the hub's image (.build/release/maxhub after `swift build -c release`).
 HUB_BINARY ?= $(MAXHUB)
 
-.PHONY: all run test build catalog deps test-deps bench-deps venv schema web spdx bench bench-hash bench-pack bench-hub bench-pull bench-parallel images image-deps faults clean help
+.PHONY: all run test fuzz fuzz-smoke build catalog deps test-deps bench-deps venv schema web spdx bench bench-hash bench-pack bench-hub bench-pull bench-parallel images image-deps faults clean help
 
 all: build
 
@@ -29,6 +30,7 @@ help:
 	@echo "make test   install what is missing, build, run every test"
 	@echo "make images build the container images with podman: localhost/maxhub/base, hub and each catalog model's"
 	@echo "make bench  run the benchmarks in bench/"
+	@echo "make fuzz   run each fuzz target of Fuzz/ for FUZZ_SECONDS (600) or FUZZ_RUNS (1000000) inputs"
 
 ## System packages, installed only when missing.
 deps:
@@ -75,7 +77,7 @@ catalog: build
 ## within the sandbox's limits), for the tests alone; TEST_CONTAINERS_CONF= keeps your own.
 TEST_CONTAINERS_CONF ?= $(CURDIR)/scripts/containers.conf
 test: export CONTAINERS_CONF := $(or $(TEST_CONTAINERS_CONF),$(CONTAINERS_CONF))
-test: deps test-deps venv schema web catalog images
+test: deps test-deps venv schema web catalog images fuzz-smoke
 	$(PYTHON) scripts/check-dependencies.py
 	$(SWIFT) build --build-tests
 	MAXHUB_PYTHON="$(CURDIR)/$(VENV)/bin/python" MAXHUB_BINARY="$(CURDIR)/$(MAXHUB)" \
@@ -87,6 +89,17 @@ test: deps test-deps venv schema web catalog images
 ## publishes and reviews, a flipped byte (make test runs a short one).
 faults: build
 	MAXHUB="$(CURDIR)/$(MAXHUB)" $(PYTHON) scripts/faults.py --kills 120 --races 16
+
+## The fuzz targets of Fuzz/ (the manifest in YAML and JSON, versions and ranges, SPDX expressions, Range and
+## Content-Range, archive entries), built with libFuzzer and AddressSanitizer in .build-fuzz/ by scripts/fuzz.sh, which
+## fails on a crash and keeps it in test-output/fuzz/crashes/. fuzz-smoke, part of `make test`, runs each briefly.
+FUZZ_SECONDS ?= 600
+FUZZ_RUNS ?= 1000000
+fuzz: deps
+	scripts/fuzz.sh --seconds $(FUZZ_SECONDS) --runs $(FUZZ_RUNS)
+
+fuzz-smoke: deps
+	scripts/fuzz.sh --runs 20000 --seconds 15
 
 ## The demo: starts the hub on 127.0.0.1:8080 with its data in .maxhub-data/, publishes every catalog package (admin
 ## token) and approves it (a second, reviewer token: four eyes), and prints how to pull and run one. Ctrl-C stops it.

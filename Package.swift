@@ -120,6 +120,17 @@ let package = Package(
             dependencies: ["MaxhubCore", "MaxhubJSON", "MaxhubArchive", "CArchive"],
             path: "Tests/MaxhubTestSupport"
         ),
+        // The fuzz targets (Fuzz/, scripts/fuzz.sh). A plain build makes each a replayer that runs files through the
+        // same checks; built with -sanitize=fuzzer,address and -D MAXHUB_FUZZ, each is a libFuzzer binary.
+        .target(name: "CLibFuzzer", path: "Fuzz/CLibFuzzer"),
+        .target(name: "FuzzSupport", dependencies: ["CLibFuzzer"], path: "Fuzz/FuzzSupport"),
+        .executableTarget(name: "ManifestYAMLFuzz", dependencies: ["FuzzSupport", "MaxhubCore"], path: "Fuzz/ManifestYAMLFuzz"),
+        .executableTarget(
+            name: "ManifestJSONFuzz", dependencies: ["FuzzSupport", "MaxhubCore", "MaxhubJSON"], path: "Fuzz/ManifestJSONFuzz"),
+        .executableTarget(name: "VersionRangeFuzz", dependencies: ["FuzzSupport", "MaxhubCore"], path: "Fuzz/VersionRangeFuzz"),
+        .executableTarget(name: "SPDXExpressionFuzz", dependencies: ["FuzzSupport", "MaxhubCore"], path: "Fuzz/SPDXExpressionFuzz"),
+        .executableTarget(name: "HTTPRangeFuzz", dependencies: ["FuzzSupport", "MaxhubCore"], path: "Fuzz/HTTPRangeFuzz"),
+        .executableTarget(name: "ArchiveEntryFuzz", dependencies: ["FuzzSupport", "MaxhubArchive"], path: "Fuzz/ArchiveEntryFuzz"),
         .testTarget(
             name: "MaxhubJSONTests",
             dependencies: ["MaxhubJSON"]

@@ -24,6 +24,21 @@ struct ArchiveEntryHeader {
     var hardlinkTarget: String?
     var isSparse: Bool
 
+    /// A header from its fields, as a test or a fuzzer makes one without an archive.
+    init(
+        rawPath: String, pathIsUTF8: Bool = true, fileType: UInt32, permissions: UInt32 = 0o644, size: Int64? = nil,
+        symlinkTarget: String? = nil, hardlinkTarget: String? = nil, isSparse: Bool = false,
+    ) {
+        self.rawPath = rawPath
+        self.pathIsUTF8 = pathIsUTF8
+        self.fileType = fileType
+        self.permissions = permissions
+        self.size = size
+        self.symlinkTarget = symlinkTarget
+        self.hardlinkTarget = hardlinkTarget
+        self.isSparse = isSparse
+    }
+
     /// Reads the fields of `entry`; call it with the UTF-8 locale in force (see `UTF8Locale`).
     init(_ entry: OpaquePointer) {
         let (path, valid) = Self.string(archive_entry_pathname(entry) ?? archive_entry_pathname_utf8(entry))

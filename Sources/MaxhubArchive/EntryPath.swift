@@ -18,6 +18,8 @@ enum EntryPath {
             components.append(component)
         }
         if components.isEmpty { return nil }
+        // `./C:evil` normalizes to `C:evil`, a drive once more.
+        if isDrive(components[0]) { throw .absolutePath }
         return String(decoding: Array(components.joined(separator: [slash])), as: UTF8.self)
     }
 
@@ -38,8 +40,12 @@ enum EntryPath {
         if bytes.contains(backslash) { throw .linkLeavesPackage(target) }
         var depth = entryPath.utf8.split(separator: slash).count - 1
         var descended = false
+        var first = true
         for component in bytes.split(separator: slash, omittingEmptySubsequences: true) {
             if component.elementsEqual([dot]) { continue }
+            // `./C:/evil` is a drive too, once the `./` is dropped.
+            if first, isDrive(component) { throw .absoluteLinkTarget(target) }
+            first = false
             if component.elementsEqual([dot, dot]) {
                 if descended { throw .linkTargetNotCanonical(target) }
                 depth -= 1
@@ -72,11 +78,12 @@ enum EntryPath {
         guard let first = bytes.first else { throw empty }
         if bytes.contains(0) { throw .containsNUL }
         if first == slash || first == backslash { throw absolute }
-        // A Windows drive: `C:`, `C:\`, `C:/`.
-        if bytes.count >= 2, bytes[1] == UInt8(ascii: ":"),
-            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(first | 0x20)
-        {
-            throw absolute
-        }
+        if isDrive(bytes[...]) { throw absolute }
+    }
+
+    /// Whether a path or its first component starts with a Windows drive: `C:`, `C:\`, `C:/`, `C:evil`.
+    private static func isDrive(_ bytes: ArraySlice<UInt8>) -> Bool {
+        guard bytes.count >= 2, let first = bytes.first else { return false }
+        return bytes[bytes.startIndex + 1] == UInt8(ascii: ":") && (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(first | 0x20)
     }
 }

@@ -81,7 +81,9 @@ public struct VersionRange: Sendable, Hashable, CustomStringConvertible, StringC
     /// The normalized form (see `normalized`); `text` is the range as written.
     ///
     /// Parsing the normalized form gives a range that admits the same versions without `includePrerelease`;
-    /// with it, `^1.2` admits `1.2.0-rc.1` and `>=1.2.0 <2.0.0-0` does not.
+    /// with it, `^1.2` admits `1.2.0-rc.1` and `>=1.2.0 <2.0.0-0` does not. The normalized form can exceed what the
+    /// parser reads, though: it may be longer than 256 characters, and `>999999999999999` becomes
+    /// `>=1000000000000000.0.0`, a number of 16 digits; it is for display, and a range travels as written (`text`).
     public var description: String { normalized }
 
     /// Two ranges are equal when they desugar to the same comparators, with and without `includePrerelease`:

@@ -161,7 +161,7 @@ struct BlobController<Catalog: CatalogStore, Blobs: BlobStore> {
         try checkDeclaredLength(request)
         // The chunk must carry exactly the bytes its Content-Range names; what arrived is kept either way, and the
         // Range header of the answer says how far the upload got.
-        let end = range.last + 1
+        let end = range.end
         let size: Int64
         do {
             size = try await blobs.append(to: id, at: range.first, request.body, limit: min(configuration.maxUploadSize, end))

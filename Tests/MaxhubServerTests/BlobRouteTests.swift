@@ -61,6 +61,10 @@ struct BlobRouteTests {
             let clipped = try await client.request(.get, uri, as: .reviewer, headers: [.range: "bytes=299999-400000"])
             #expect(clipped.status == .partialContent)
             #expect(clipped.bytes == [bytes.last!])
+            // A last byte of Int64.max is the end of the blob, not an overflow that stops the hub.
+            let farEnd = try await client.request(.get, uri, as: .reviewer, headers: [.range: "bytes=299999-9223372036854775807"])
+            #expect(farEnd.status == .partialContent)
+            #expect(farEnd.bytes == [bytes.last!])
 
             let outside = try await client.request(.get, uri, as: .reviewer, headers: [.range: "bytes=300000-"])
             #expect(outside.status == .rangeNotSatisfiable)
@@ -144,6 +148,9 @@ struct BlobRouteTests {
             let badTotal = try await client.request(
                 .patch, location, as: .curator, headers: [.contentRange: "bytes 100010-100019/abc"], body: ByteBuffer(bytes: bytes[100_010..<100_020]))
             #expect(badTotal.status == .badRequest)
+            let pastInt64 = try await client.request(
+                .patch, location, as: .curator, headers: [.contentRange: "100010-9223372036854775807"], body: ByteBuffer(bytes: bytes[100_010..<100_020]))
+            #expect(pastInt64.status == .badRequest)
 
             let progress = try await client.request(.get, location, as: .curator)
             #expect(try progress.decode(UploadStatus.self).offset == 100_010)

@@ -13,6 +13,9 @@ public struct UnsafeArchiveCase: Sendable, CustomTestStringConvertible {
         .init(label: "parent component", entries: [.file("../escaped.txt")], culprit: "../escaped.txt"),
         .init(label: "parent after a folder", entries: [.file("a/../../escaped.txt")], culprit: "a/../../escaped.txt"),
         .init(label: "Windows drive", entries: [.file("C:/escaped.txt")], culprit: "C:/escaped.txt"),
+        // Found by ArchiveEntryFuzz: the drive check saw `./`, and the path it admitted was `C:evil`.
+        .init(label: "Windows drive after ./", entries: [.file("./C:evil")], culprit: "./C:evil"),
+        .init(label: "symlink to a Windows drive after ./", entries: [.init(path: "link", kind: .symlink("./C:/evil"))], culprit: "link"),
         .init(label: "Windows UNC path", entries: [.file("\\\\server\\share\\escaped.txt")], culprit: "\\\\server\\share\\escaped.txt"),
         .init(label: "backslash climbing", entries: [.file("a\\..\\..\\escaped.txt")], culprit: "a\\..\\..\\escaped.txt"),
         .init(

@@ -1,5 +1,7 @@
+import Foundation
+
 /// A single byte range of a `Range: bytes=...` request header (RFC 9110 section 14.1.2).
-enum ByteRange: Equatable {
+public enum ByteRange: Equatable, Sendable {
     /// `bytes=FIRST-LAST`, or `bytes=FIRST-` when `last` is nil.
     case from(Int64, through: Int64?)
     /// `bytes=-N`: the last N bytes.
@@ -7,7 +9,7 @@ enum ByteRange: Equatable {
 
     /// Parses one range; nil for anything else (other units, several ranges, malformed), which the server answers
     /// with the whole blob, as RFC 9110 allows.
-    init?(header: String) {
+    public init?(header: String) {
         let value = header.trimmingCharacters(in: .whitespaces)
         guard value.lowercased().hasPrefix("bytes=") else { return nil }
         let spec = value.dropFirst("bytes=".count).trimmingCharacters(in: .whitespaces)
@@ -33,11 +35,14 @@ enum ByteRange: Equatable {
     }
 
     /// The bytes this range selects in a blob of `size` bytes, or nil when it selects none (a 416).
-    func resolve(size: Int64) -> Range<Int64>? {
+    ///
+    /// A last byte past the end of the blob stands for the blob's last byte, `bytes=0-9223372036854775807` included.
+    public func resolve(size: Int64) -> Range<Int64>? {
         switch self {
         case .from(let start, let last):
             guard start < size else { return nil }
-            let end = min(last.map { $0 + 1 } ?? size, size)
+            // start < size, so size - 1 neither underflows nor falls below start, and + 1 cannot overflow.
+            let end = min(last ?? (size - 1), size - 1) + 1
             return start..<end
         case .suffix(let count):
             guard count > 0, size > 0 else { return nil }

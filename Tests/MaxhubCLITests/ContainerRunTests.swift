@@ -114,7 +114,8 @@ struct ContainerRunTests {
         for (name, image) in [("imageless", "localhost/maxhub/nobody-built-this:1.0.0"), ("crashing", "localhost/maxhub/digits-classifier:1.0.0")] {
             let folder = harness.url(name).path
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-            try "import sys\nprint('loading weights')\nsys.exit('boom: model.onnx is not a model')\n".write(
+            // Both lines on one stream, so that their order in the engine's log is certain.
+            try "import sys\nsys.stderr.write('loading weights\\n')\nsys.exit('boom: model.onnx is not a model')\n".write(
                 toFile: "\(folder)/serve.py", atomically: true, encoding: .utf8)
             try """
                 name: \(name)

@@ -99,7 +99,7 @@ fuzz: deps
 	scripts/fuzz.sh --seconds $(FUZZ_SECONDS) --runs $(FUZZ_RUNS)
 
 fuzz-smoke: deps
-	scripts/fuzz.sh --runs 20000 --seconds 15
+	FUZZ_SEED=1 scripts/fuzz.sh --runs 20000 --seconds 15
 
 ## The demo: starts the hub on 127.0.0.1:8080 with its data in .maxhub-data/, publishes every catalog package (admin
 ## token) and approves it (a second, reviewer token: four eyes), and prints how to pull and run one. Ctrl-C stops it.

@@ -57,6 +57,8 @@ export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0}
 export SWIFT_BACKTRACE=${SWIFT_BACKTRACE:-enable=no}
 limits=(-runs="$runs" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1)
 [ -z "$seconds" ] || limits+=(-max_total_time="$seconds")
+# FUZZ_SEED fixes libFuzzer's random seed, so that a short run (make fuzz-smoke) tries the same inputs every time.
+[ -z "${FUZZ_SEED:-}" ] || limits+=(-seed="$FUZZ_SEED")
 failed=()
 for target in "${targets[@]}"; do
   corpus=$OUTPUT/corpus/$target

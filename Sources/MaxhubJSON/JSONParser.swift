@@ -83,7 +83,10 @@ struct JSONParser {
                     openIsArray.removeLast()
                     value = .array(openArrays.removeLast())
                 } else {
-                    openObjects[openObjects.count - 1][pendingKeys.removeLast()] = value
+                    let key = pendingKeys.removeLast()
+                    // A key given twice would be read one way here and another by a decoder that keeps the other one.
+                    guard openObjects[openObjects.count - 1][key] == nil else { throw failure("the key \"\(key)\" appears twice in an object") }
+                    openObjects[openObjects.count - 1][key] = value
                     if current == UInt8(ascii: ",") {
                         position += 1
                         skipWhitespace()

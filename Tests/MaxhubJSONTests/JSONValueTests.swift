@@ -29,12 +29,13 @@ struct JSONValueJSONTests {
         #expect(try json(value) == #"{"i":1,"f":1.0,"e":1000.0,"t":true,"z":0,"n":null,"neg":-7}"#)
     }
 
-    @Test func keepsKeyOrderAndTakesTheLastOfRepeatedKeys() throws {
-        let value = try parse(#"{"b": 1, "a": 2, "b": 3}"#)
-        #expect(value.objectValue?.keys == ["b", "a"])
-        #expect(value["b"] == 3)
-        #expect(try json(value) == #"{"b":3,"a":2}"#)
-        #expect(try json(value, sorted: true) == #"{"a":2,"b":3}"#)
+    /// A key given twice is refused (ManifestJSONFuzz found Foundation's decoder keeping another value than this reader).
+    @Test func keepsKeyOrderAndRefusesRepeatedKeys() throws {
+        let value = try parse(#"{"b": 1, "a": 2, "c": {"b": 3}}"#)
+        #expect(value.objectValue?.keys == ["b", "a", "c"])
+        #expect(try json(value, sorted: true) == #"{"a":2,"b":1,"c":{"b":3}}"#)
+        #expect(throws: (any Error).self) { try parse(#"{"b": 1, "a": 2, "b": 3}"#) }
+        #expect(throws: (any Error).self) { try parse(#"{"x": {"description": "a", "description": "b"}}"#) }
     }
 
     @Test func readsEscapesAndUnicode() throws {
@@ -358,3 +359,4 @@ struct JSONValueCodableTests {
         #expect(try JSONValue(json: data) == value)
     }
 }
+

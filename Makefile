@@ -91,12 +91,13 @@ faults: build
 	MAXHUB="$(CURDIR)/$(MAXHUB)" $(PYTHON) scripts/faults.py --kills 120 --races 16
 
 ## The fuzz targets of Fuzz/ (the manifest in YAML and JSON, versions and ranges, SPDX expressions, Range and
-## Content-Range, archive entries), built with libFuzzer and AddressSanitizer in .build-fuzz/ by scripts/fuzz.sh, which
+## Content-Range, archive entries), built with libFuzzer and AddressSanitizer by scripts/fuzz.sh (make fuzz optimized, in
+## .build-fuzz-release/; fuzz-smoke in .build-fuzz/), which
 ## fails on a crash and keeps it in test-output/fuzz/crashes/. fuzz-smoke, part of `make test`, runs each briefly.
 FUZZ_SECONDS ?= 600
 FUZZ_RUNS ?= 1000000
 fuzz: deps
-	scripts/fuzz.sh --seconds $(FUZZ_SECONDS) --runs $(FUZZ_RUNS)
+	scripts/fuzz.sh --release --seconds $(FUZZ_SECONDS) --runs $(FUZZ_RUNS)
 
 fuzz-smoke: deps
 	FUZZ_SEED=1 scripts/fuzz.sh --runs 20000 --seconds 15

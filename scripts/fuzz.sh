@@ -3,39 +3,44 @@
 # corpus in Fuzz/corpus/NAME/ and its libFuzzer dictionary Fuzz/dictionaries/NAME.dict, if any. Prints, per target,
 # the number of inputs run and whether it crashed; exits 1 if one did.
 #
-# Usage: scripts/fuzz.sh [--runs N] [--seconds S] [TARGET...]
+# Usage: scripts/fuzz.sh [--runs N] [--seconds S] [--release] [TARGET...]
 #   --runs N      stop each target after N inputs (default 20000)
 #   --seconds S   stop each target after S seconds (libFuzzer's -max_total_time); with --runs, whichever comes first
+#   --release     build optimized (-c release, with ASan still on): many times the inputs per second of the debug
+#                 build on the parsers, which is what a long run wants; a short one saves the longer build
 #   TARGET...     the targets to run (default: all of them)
 #
-# The build goes to .build-fuzz/ (FUZZ_SCRATCH names another folder); what the runs leave to test-output/fuzz/
-# (FUZZ_OUTPUT), not inside the build folder, whose artifacts/ SwiftPM clears: the corpus each run grows (corpus/NAME/,
-# kept between runs), logs (logs/NAME.log) and what a crash leaves (crashes/NAME/crash-..., which the replayer of a
-# plain build runs again: `swift build --product NAME && .build/debug/NAME FILE`).
+# The build goes to .build-fuzz/ (.build-fuzz-release/ with --release; FUZZ_SCRATCH names another folder); what the
+# runs leave to test-output/fuzz/ (FUZZ_OUTPUT), not inside the build folder, whose artifacts/ SwiftPM clears: the corpus
+# each run grows (corpus/NAME/, kept between runs), logs (logs/NAME.log) and what a crash leaves
+# (crashes/NAME/crash-..., which the replayer of a plain build runs again:
+# `swift build --product NAME && .build/debug/NAME FILE`).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
 SWIFT=${SWIFT:-swift}
-SCRATCH=${FUZZ_SCRATCH:-.build-fuzz}
 OUTPUT=${FUZZ_OUTPUT:-test-output/fuzz}
 ALL_TARGETS=(ManifestYAMLFuzz ManifestJSONFuzz VersionRangeFuzz SPDXExpressionFuzz HTTPRangeFuzz ArchiveEntryFuzz)
 runs=20000
 seconds=""
+configuration=debug
 targets=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --runs) runs=$2; shift 2 ;;
     --seconds) seconds=$2; shift 2 ;;
-    -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --release) configuration=release; shift ;;
+    -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     -*) echo "fuzz.sh: unknown option $1" >&2; exit 2 ;;
     *) targets+=("$1"); shift ;;
   esac
 done
 [ ${#targets[@]} -gt 0 ] || targets=("${ALL_TARGETS[@]}")
+if [ "$configuration" = release ]; then SCRATCH=${FUZZ_SCRATCH:-.build-fuzz-release}; else SCRATCH=${FUZZ_SCRATCH:-.build-fuzz}; fi
 
 # -sanitize=fuzzer adds libFuzzer and its coverage instrumentation; MAXHUB_FUZZ makes FuzzDriver hand the target's
 # LLVMFuzzerTestOneInput to libFuzzer instead of replaying files.
-FLAGS=(-c debug --scratch-path "$SCRATCH" -Xswiftc -sanitize=fuzzer,address -Xswiftc -DMAXHUB_FUZZ)
+FLAGS=(-c "$configuration" --scratch-path "$SCRATCH" -Xswiftc -sanitize=fuzzer,address -Xswiftc -DMAXHUB_FUZZ)
 mkdir -p "$SCRATCH"
 build_start=$SECONDS
 for target in "${targets[@]}"; do

@@ -100,8 +100,19 @@ struct CatalogRouteTests {
             #expect(garbage.status == .badRequest)
             #expect(garbage.headers[.contentType] == "application/problem+json")
 
-            // A body in any other media type is refused as such, whatever it holds.
+            // A key given twice is refused, not read as its last value: the manifest stored must be the one the
+            // curator's own tools read (MaxhubJSON refuses the same document).
             let valid = try client.json(PublishRequest(manifest: package.manifest, archive: package.reference))
+            let twice = String(buffer: valid).replacingOccurrences(
+                of: "\"manifest\":{", with: "\"manifest\":{\"description\":\"shown\",")
+            #expect(twice.contains("\"description\":\"shown\"") && twice.contains("\"description\":\"Handwritten"))
+            let repeated = try await client.request(
+                .put, "/api/v1/models/digits-classifier/versions/1.0.0", as: .curator, headers: HubTestClient.jsonBody,
+                body: ByteBuffer(string: twice))
+            #expect(repeated.status == .badRequest)
+            #expect(repeated.problem?.detail?.contains("appears twice") == true, "\(repeated.problem?.detail ?? "no detail")")
+
+            // A body in any other media type is refused as such, whatever it holds.
             for contentType in [nil, "text/plain", "application/x-www-form-urlencoded", "application/jsonl"] {
                 var headers = HTTPFields()
                 if let contentType { headers[.contentType] = contentType }

@@ -509,6 +509,12 @@ paths:
         cacheable forever and their `ETag` is the quoted digest. A blob is served to those who may see a version whose
         archive it is (an exact yanked version included), and to curators, reviewers and admins, exactly as `HEAD`
         answers; to anyone else it is a 404, so an unreviewed package is not served to readers.
+
+        The hub re-checks the digest whenever it sends a whole blob. If the stored bytes no longer match (they rotted
+        on disk), it withholds the last chunk and closes the connection, so a client never receives a whole wrong
+        blob; the blob moves to quarantine and is answered as missing (404) until an upload of the right bytes
+        repairs it. Where the hub finds a corrupt blob before an answer has started, the answer is a 500 problem of
+        kind `corrupt-blob`.
       tags: [blobs]
       parameters:
         - name: Range

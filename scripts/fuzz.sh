@@ -41,6 +41,8 @@ if [ "$configuration" = release ]; then SCRATCH=${FUZZ_SCRATCH:-.build-fuzz-rele
 # -sanitize=fuzzer adds libFuzzer and its coverage instrumentation; MAXHUB_FUZZ makes FuzzDriver hand the target's
 # LLVMFuzzerTestOneInput to libFuzzer instead of replaying files.
 FLAGS=(-c "$configuration" --scratch-path "$SCRATCH" -Xswiftc -sanitize=fuzzer,address -Xswiftc -DMAXHUB_FUZZ)
+# The targets reach internals with @testable import, which an optimized build allows only with -enable-testing.
+[ "$configuration" = debug ] || FLAGS+=(-Xswiftc -enable-testing)
 mkdir -p "$SCRATCH"
 build_start=$SECONDS
 for target in "${targets[@]}"; do

@@ -18,16 +18,18 @@ public func buildApplication<Catalog: CatalogStore, Blobs: BlobStore>(
     router.add(middleware: RequestLogMiddleware())
     router.add(middleware: ProblemMiddleware())
     router.add(middleware: AuthenticationMiddleware(catalog: catalog))
+    let cache = CatalogResponseCache(generation: { try await catalog.generation() })
+    router.add(middleware: CatalogWriteMiddleware(cache: cache))
     router.addRoutes(OperationsController(metrics: metrics).endpoints)
     router.addRoutes(
-        CatalogController(catalog: catalog, blobs: blobs, configuration: configuration, metrics: metrics).endpoints,
+        CatalogController(catalog: catalog, blobs: blobs, configuration: configuration, metrics: metrics, cache: cache).endpoints,
         atPath: "/api/v1"
     )
     router.addRoutes(BlobController(catalog: catalog, blobs: blobs, configuration: configuration, metrics: metrics).endpoints, atPath: "/api/v1")
     router.addRoutes(TokenController(catalog: catalog).endpoints, atPath: "/api/v1")
     router.addRoutes(ReviewController(catalog: catalog).endpoints, atPath: "/api/v1")
     let keys = WebSessionKeys(secret: configuration.webSecret)
-    router.addRoutes(WebCatalogController(catalog: catalog, configuration: configuration, keys: keys).endpoints)
+    router.addRoutes(WebCatalogController(catalog: catalog, configuration: configuration, keys: keys, cache: cache).endpoints)
     router.addRoutes(WebSessionController(catalog: catalog, keys: keys).endpoints)
     router.addRoutes(WebReviewController(catalog: catalog, reviews: ReviewController(catalog: catalog), keys: keys).endpoints)
     return Application(

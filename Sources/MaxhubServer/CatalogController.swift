@@ -13,18 +13,40 @@ struct CatalogController<Catalog: CatalogStore, Blobs: BlobStore> {
     let blobs: Blobs
     let configuration: HubConfiguration
     let metrics: HubMetrics
+    let cache: CatalogResponseCache
 
     var endpoints: RouteCollection<HubRequestContext> {
         RouteCollection(context: HubRequestContext.self)
-            .get("models", use: search)
-            .get("models/:name", use: model)
-            .get("models/:name/resolve", use: resolve)
-            .get("models/:name/versions/:version", use: version)
+            .get("models", use: cached(search))
+            .get("models/:name", use: cached(model))
+            .get("models/:name/resolve", use: cached(resolve))
+            .get("models/:name/versions/:version", use: cached(version))
             .put("models/:name/versions/:version", use: publish)
     }
 
     private func requireRead(_ context: HubRequestContext) throws(HubError) {
         if !configuration.anonymousRead { _ = try context.require(.reader) }
+    }
+
+    /// A read answered from the response cache, rendered as JSON when the cache has no current answer.
+    private func cached<Value: Encodable & ResponseGenerator>(
+        _ read: @escaping @Sendable (Request, HubRequestContext) async throws -> EditedResponse<Value>
+    ) -> @Sendable (Request, HubRequestContext) async throws -> Response {
+        { [cache] request, context in
+            try requireRead(context)
+            return try await cache.answer(CatalogResponseCache.key(request, identity: context.identity), request: request) {
+                let answer = try await read(request, context)
+                var headers = answer.headers
+                headers[.contentType] = "application/json; charset=utf-8"
+                return (headers, ByteBuffer(data: try HubJSON.encoder().encode(answer.responseGenerator)))
+            }
+        }
+    }
+
+    private func cached<Value: Encodable & ResponseGenerator>(
+        _ read: @escaping @Sendable (Request, HubRequestContext) async throws -> Value
+    ) -> @Sendable (Request, HubRequestContext) async throws -> Response {
+        cached { request, context in EditedResponse(headers: [:], response: try await read(request, context)) }
     }
 
     @Sendable func search(_ request: Request, context: HubRequestContext) async throws -> ModelPage {

@@ -4,14 +4,13 @@ import Hummingbird
 import NIOCore
 
 /// What every page shows around its content: the title, the navigation, who is signed in, and the inlined stylesheet
-/// and script with the nonce that the page's Content-Security-Policy allows them by.
+/// and script, which the page's Content-Security-Policy allows by their hashes (`WebPage.contentSecurityPolicy`).
 struct PageChrome {
     enum Section {
         case catalog, review, docs, login, none
     }
 
     var title: String
-    var nonce: String
     var stylesheet: String
     var script: String
     var signedIn: Bool
@@ -25,7 +24,6 @@ struct PageChrome {
 
     init(title: String, section: Section, context: HubRequestContext) {
         self.title = title
-        nonce = Self.makeNonce()
         stylesheet = WebAssets.stylesheet
         script = WebAssets.script
         signedIn = context.webSession != nil
@@ -38,9 +36,4 @@ struct PageChrome {
         onLogin = section == .login
     }
 
-    private static func makeNonce() -> String {
-        var generator = SystemRandomNumberGenerator()
-        let bytes = (0..<16).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
-        return Data(bytes).base64EncodedString()
-    }
 }

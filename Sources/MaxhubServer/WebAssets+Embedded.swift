@@ -119,7 +119,7 @@ for (const button of document.querySelectorAll("button[data-copy]")) {
         "foot.mustache": ####"""
 </main>
 <footer>maxhub · <a href="/openapi.yaml">openapi.yaml</a> · <a href="/docs">API documentation</a></footer>
-<script nonce="{{chrome.nonce}}">{{{chrome.script}}}</script>
+<script>{{{chrome.script}}}</script>
 </body>
 </html>
 """####,
@@ -130,7 +130,7 @@ for (const button of document.querySelectorAll("button[data-copy]")) {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{{chrome.title}} · maxhub</title>
-<style nonce="{{chrome.nonce}}">{{{chrome.stylesheet}}}</style>
+<style>{{{chrome.stylesheet}}}</style>
 </head>
 <body>
 <a class="skip" href="#main">Skip to content</a>

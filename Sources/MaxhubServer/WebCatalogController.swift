@@ -9,6 +9,7 @@ struct WebCatalogController<Catalog: CatalogStore> {
     let catalog: Catalog
     let configuration: HubConfiguration
     let keys: WebSessionKeys
+    let cache: CatalogResponseCache
 
     /// Models on one page of results.
     static var perPage: Int { 20 }
@@ -23,8 +24,8 @@ struct WebCatalogController<Catalog: CatalogStore> {
         RouteCollection(context: HubRequestContext.self)
             .add(middleware: WebSessionMiddleware(catalog: catalog, keys: keys))
             .add(middleware: WebErrorMiddleware())
-            .get("/", use: home)
-            .get("models/:name", use: model)
+            .get("/", use: cached(home))
+            .get("models/:name", use: cached(model))
             .get("docs", use: docs)
     }
 
@@ -32,9 +33,30 @@ struct WebCatalogController<Catalog: CatalogStore> {
         if !configuration.anonymousRead { _ = try context.require(.reader) }
     }
 
+    /// A page answered from the response cache for visitors who are not signed in (every one of them sees the same
+    /// bytes); a signed-in page carries its session's CSRF token and is rendered each time. The key holds the hub's URL
+    /// as the request names it, which a model page shows in its commands.
+    private func cached(
+        _ page: @escaping @Sendable (Request, HubRequestContext) async throws -> (headers: HTTPFields, body: ByteBuffer)
+    ) -> @Sendable (Request, HubRequestContext) async throws -> Response {
+        { [cache] request, context in
+            try requireRead(context)
+            guard context.webSession == nil, context.identity == nil else {
+                let rendered = try await page(request, context)
+                return Response(status: .ok, headers: rendered.headers, body: ResponseBody(byteBuffer: rendered.body))
+            }
+            let key = "\(Self.hubURL(request))|" + CatalogResponseCache.key(request, identity: nil)
+            return try await cache.answer(key, request: request) {
+                var rendered = try await page(request, context)
+                rendered.headers[.cacheControl] = "private, no-cache"
+                return rendered
+            }
+        }
+    }
+
     // MARK: Home and search
 
-    @Sendable func home(_ request: Request, context: HubRequestContext) async throws -> Response {
+    @Sendable func home(_ request: Request, context: HubRequestContext) async throws -> (headers: HTTPFields, body: ByteBuffer) {
         try requireRead(context)
         let query = ModelQuery(
             text: request.query("q"), task: request.query("task"), framework: request.query("framework"),
@@ -100,12 +122,12 @@ struct WebCatalogController<Catalog: CatalogStore> {
                 ? link(task: query.task, framework: query.framework, license: query.license, page: query.page == 2 ? nil : query.page - 1) : nil,
             nextHref: query.page < pageCount ? link(task: query.task, framework: query.framework, license: query.license, page: query.page + 1) : nil
         )
-        return WebPage.response("home", view, chrome: view.chrome)
+        return WebPage.rendered("home", view)
     }
 
     // MARK: A model
 
-    @Sendable func model(_ request: Request, context: HubRequestContext) async throws -> Response {
+    @Sendable func model(_ request: Request, context: HubRequestContext) async throws -> (headers: HTTPFields, body: ByteBuffer) {
         try requireRead(context)
         let name = try context.modelName()
         var versions = try await catalog.versions(of: name, visibility: VisibilityPolicy.visibility(for: context.identity))
@@ -178,7 +200,7 @@ struct WebCatalogController<Catalog: CatalogStore> {
             },
             source: manifest?.source.flatMap { HTMLAllowlist.safeURL($0.url, schemes: ["http", "https"]) }
         )
-        return WebPage.response("model", view, chrome: view.chrome)
+        return WebPage.rendered("model", view)
     }
 
     /// The versions a model page lists: the highest `listedVersions`, and the selected one.
@@ -205,6 +227,6 @@ struct WebCatalogController<Catalog: CatalogStore> {
         var view = APIDocsView.shared
         let chrome = PageChrome(title: "API", section: .docs, context: context)
         view.chrome = chrome
-        return WebPage.response("docs", view, chrome: chrome)
+        return WebPage.response("docs", view)
     }
 }

@@ -1,24 +1,41 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import MaxhubCore
 import NIOCore
 
-/// A rendered page as a response: HTML with headers that keep it to itself (a nonce-based Content-Security-Policy, no
-/// framing, no sniffing) and out of shared caches, since what it shows depends on who asks.
+/// A rendered page as a response: HTML with headers that keep it to itself (a Content-Security-Policy that allows only
+/// the inlined stylesheet and script, by their hashes; no framing, no sniffing) and out of shared caches, since what it
+/// shows depends on who asks.
 enum WebPage {
     static func response(
-        _ template: String, _ view: Any, chrome: PageChrome, status: HTTPResponse.Status = .ok, headers extra: HTTPFields = [:]
+        _ template: String, _ view: Any, status: HTTPResponse.Status = .ok, headers extra: HTTPFields = [:]
     ) -> Response {
+        let page = rendered(template, view, headers: extra)
+        return Response(status: status, headers: page.headers, body: .init(byteBuffer: page.body))
+    }
+
+    /// The page's headers and HTML, for the response cache.
+    static func rendered(_ template: String, _ view: Any, headers extra: HTTPFields = [:]) -> (headers: HTTPFields, body: ByteBuffer) {
         let html = WebAssets.library.render(view, withTemplate: template) ?? ""
         var headers = extra
         headers[.contentType] = "text/html; charset=utf-8"
-        headers[.contentSecurityPolicy] =
-            "default-src 'none'; style-src 'nonce-\(chrome.nonce)'; script-src 'nonce-\(chrome.nonce)'; img-src 'self' https: http:; "
-            + "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+        headers[.contentSecurityPolicy] = contentSecurityPolicy
         headers[.xContentTypeOptions] = "nosniff"
         headers[.referrerPolicy] = "same-origin"
         headers[.cacheControl] = "no-store"
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: html)))
+        return (headers, ByteBuffer(string: html))
+    }
+
+    /// Hashes rather than a nonce, so that a page's bytes depend only on what it shows and the same page can be served
+    /// again from the response cache.
+    static let contentSecurityPolicy =
+        "default-src 'none'; style-src '\(sourceHash(WebAssets.stylesheet))'; script-src '\(sourceHash(WebAssets.script))'; "
+        + "img-src 'self' https: http:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+
+    /// A CSP hash source: `sha256-` and the base64 of the SHA-256 of the element's text.
+    static func sourceHash(_ text: String) -> String {
+        "sha256-\(Digest.of(Array(text.utf8)).base64)"
     }
 
     /// A 303 to `location`, with more headers (a cookie) if given.
@@ -42,7 +59,7 @@ enum WebPage {
             detail += ": " + items.map { "\($0.path): \($0.message)" }.joined(separator: "; ")
         }
         let view = ErrorView(chrome: chrome, heading: "\(error.status.code) \(error.status.reasonPhrase)", detail: detail)
-        return response("error", view, chrome: chrome, status: error.status, headers: error.headers)
+        return response("error", view, status: error.status, headers: error.headers)
     }
 }
 

@@ -41,7 +41,7 @@ struct WebReviewController<Catalog: CatalogStore> {
                     task: record.task, licenses: "code \(record.license.code), weights \(record.license.weights), data \(record.license.data)",
                     publishedBy: record.publishedBy, isOwn: record.publishedBy == reviewer.user, publishedAt: WebFormat.date(record.publishedAt))
             })
-        return WebPage.response("queue", view, chrome: chrome)
+        return WebPage.response("queue", view)
     }
 
     @Sendable func reviewPage(_ request: Request, context: HubRequestContext) async throws -> Response {
@@ -75,7 +75,7 @@ struct WebReviewController<Catalog: CatalogStore> {
             declaredCode: declared.code, declaredWeights: declared.weights, declaredData: declared.data,
             licenseCode: form?["license_code"] ?? record.license.code, licenseWeights: form?["license_weights"] ?? record.license.weights,
             licenseData: form?["license_data"] ?? record.license.data, note: form?["note"] ?? "")
-        return WebPage.response("review", view, chrome: chrome, status: error?.status ?? .ok)
+        return WebPage.response("review", view, status: error?.status ?? .ok)
     }
 
     @Sendable func decide(_ request: Request, context: HubRequestContext) async throws -> Response {

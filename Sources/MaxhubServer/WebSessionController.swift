@@ -20,7 +20,7 @@ struct WebSessionController<Catalog: CatalogStore> {
     @Sendable func loginForm(_ request: Request, context: HubRequestContext) async throws -> Response {
         let chrome = PageChrome(title: "Sign in", section: .login, context: context)
         let view = LoginView(chrome: chrome, next: WebLinks.localTarget(request.query("next")) ?? "", error: nil)
-        return WebPage.response("login", view, chrome: chrome)
+        return WebPage.response("login", view)
     }
 
     @Sendable func login(_ request: Request, context: HubRequestContext) async throws -> Response {
@@ -31,7 +31,7 @@ struct WebSessionController<Catalog: CatalogStore> {
         guard !token.isEmpty, let record = try await catalog.token(withHash: TokenSecret.hash(of: token)), record.revokedAt == nil else {
             let chrome = PageChrome(title: "Sign in", section: .login, context: context)
             let view = LoginView(chrome: chrome, next: next ?? "", error: "That token is unknown or revoked.")
-            return WebPage.response("login", view, chrome: chrome, status: .unauthorized)
+            return WebPage.response("login", view, status: .unauthorized)
         }
         context.logger.info("signed in", metadata: ["user": "\(record.user)", "token": "\(record.id)"])
         var headers = HTTPFields()

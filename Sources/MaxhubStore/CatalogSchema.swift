@@ -12,6 +12,7 @@ enum CatalogSchema {
         migrator.registerMigration("v2-reviews", migrate: v2Reviews)
         migrator.registerMigration("v3-readmes", migrate: v3Readmes)
         migrator.registerMigration("v4-token-expiry", migrate: v4TokenExpiry)
+        migrator.registerMigration("v5-catalog-generation", migrate: v5CatalogGeneration)
         return migrator
     }
 
@@ -166,5 +167,31 @@ enum CatalogSchema {
     /// Tokens may expire: the time a token stops working, or NULL for one that works until it is revoked.
     private static func v4TokenExpiry(_ db: Database) throws {
         try db.execute(sql: "ALTER TABLE token ADD COLUMN expires_at TEXT")
+    }
+
+    /// A counter that every change to what the catalog shows moves on, in the same transaction as the change: hubs
+    /// sharing the database keep rendered answers until it moves (`CatalogStore.generation()`). Triggers keep it, so
+    /// that no write path can forget it.
+    private static func v5CatalogGeneration(_ db: Database) throws {
+        var sql = """
+            CREATE TABLE catalog_generation (
+                id INTEGER PRIMARY KEY CHECK (id = 1),
+                value INTEGER NOT NULL
+            );
+            INSERT INTO catalog_generation (id, value) VALUES (1, 0);
+
+            """
+        for table in ["model", "version", "review", "version_readme"] {
+            for event in ["INSERT", "UPDATE", "DELETE"] {
+                sql += """
+                    CREATE TRIGGER \(table)_\(event.lowercased())_moves_generation AFTER \(event) ON \(table)
+                    BEGIN
+                        UPDATE catalog_generation SET value = value + 1 WHERE id = 1;
+                    END;
+
+                    """
+            }
+        }
+        try db.execute(sql: sql)
     }
 }

@@ -63,4 +63,9 @@ public protocol CatalogStore: Sendable {
 
     /// Audit entries matching the filter, oldest first.
     func auditEntries(_ filter: AuditFilter) async throws -> [AuditEntry]
+
+    /// A number that moves on, in the same transaction, with every change to what the catalog shows (models,
+    /// versions, their states, reviews and model cards), whichever process made it; it never moves back. Token changes
+    /// do not move it. Hubs keep rendered answers while it stays put.
+    func generation() async throws -> Int64
 }

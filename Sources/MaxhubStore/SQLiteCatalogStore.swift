@@ -69,6 +69,12 @@ public final class SQLiteCatalogStore: CatalogStore {
         }
     }
 
+    public func generation() async throws -> Int64 {
+        try await read { db in
+            try Int64.fetchOne(db, sql: "SELECT value FROM catalog_generation WHERE id = 1") ?? 0
+        }
+    }
+
     private static func reason(_ error: any Error) -> String {
         (error as? DatabaseError).map { CatalogStorageError($0).description } ?? "\(error)"
     }

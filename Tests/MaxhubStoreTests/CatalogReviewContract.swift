@@ -23,6 +23,34 @@ import Testing
     }
 
     @Test(arguments: CatalogStoreKind.allCases)
+    func everyChangeToWhatTheCatalogShowsMovesTheGeneration(_ kind: CatalogStoreKind) async throws {
+        try await kind.withStore { harness in
+            var last = try await harness.store.generation()
+            func moved(_ what: String) async throws {
+                let now = try await harness.store.generation()
+                #expect(now > last, "\(what) moves the generation")
+                last = now
+            }
+            _ = try await harness.store.publishVersion(try Fixtures.makeVersion(name: "digits", version: "1.0.0"))
+            try await moved("a publish")
+            _ = try await harness.store.recordReview(try Self.review("digits", "1.0.0", .approve))
+            try await moved("a review")
+            _ = try await harness.store.changeState(try Self.change("digits", "1.0.0", to: .yanked, by: "rita", reason: "bad"))
+            try await moved("a yank")
+            _ = try await harness.store.changeState(try Self.change("digits", "1.0.0", to: .approved, by: "rita"))
+            try await moved("an unyank")
+
+            // A write that fails changes nothing, and tokens are not what the catalog shows.
+            await #expect(throws: (any Error).self) {
+                _ = try await harness.store.publishVersion(try Fixtures.makeVersion(name: "digits", version: "1.0.0"))
+            }
+            _ = try await harness.store.createToken(
+                NewToken(user: "tim", roles: [.reader], hash: String(repeating: "ab", count: 32), createdBy: "admin", createdAt: Fixtures.time))
+            #expect(try await harness.store.generation() == last)
+        }
+    }
+
+    @Test(arguments: CatalogStoreKind.allCases)
     func approvingRecordsTheReviewAndTheConfirmedLicenses(_ kind: CatalogStoreKind) async throws {
         try await kind.withStore { harness in
             try await harness.publish("digits", "1.0.0+b1", state: .pending)

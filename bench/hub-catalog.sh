@@ -16,13 +16,26 @@ printf 'seeded %s models in %.1f s\n' "$MODELS" "$(echo "$(date +%s.%N) - $start
 total=$(curl -sf "$HUB_URL/api/v1/models?per_page=1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["total"])')
 [ "$total" = "$MODELS" ] || { echo "the catalog holds $total models, not $MODELS" >&2; exit 1; }
 
-# wrk_rate URL: requests per second.
-wrk_rate() { wrk -t2 -c32 -d"$DURATION" --latency "$1" | tee -a "$WORK/wrk.log" | awk '/^Requests\/sec:/ { print $2 }'; }
+# wrk_rate URL [HEADER]: requests per second.
+wrk_rate() {
+    local header=()
+    [ $# -lt 2 ] || header=(-H "$2")
+    wrk -t2 -c32 -d"$DURATION" --latency "${header[@]}" "$1" | tee -a "$WORK/wrk.log" | awk '/^Requests\/sec:/ { print $2 }'
+}
+# etag URL: the ETag a read answers with.
+etag() { curl -sf -D - -o /dev/null "$1" | tr -d '\r' | awk -F': ' 'tolower($1) == "etag" { print $2 }'; }
+MODEL=$(printf 'model-%04d' $((MODELS / 2)))
 
 list=$(wrk_rate "$HUB_URL/api/v1/models")
 search=$(wrk_rate "$HUB_URL/api/v1/models?q=wine")
 filtered=$(wrk_rate "$HUB_URL/api/v1/models?task=tabular-classification&license=MIT")
-model=$(wrk_rate "$HUB_URL/api/v1/models/model-0500")
+model=$(wrk_rate "$HUB_URL/api/v1/models/$MODEL")
+web=$(wrk_rate "$HUB_URL/")
+tag=$(etag "$HUB_URL/api/v1/models")
+[ -n "$tag" ] || { echo "the list answered without an ETag" >&2; exit 1; }
+unchanged=$(wrk_rate "$HUB_URL/api/v1/models" "If-None-Match: $tag")
+curl -sf -o /dev/null -w '%{http_code}' -H "If-None-Match: $tag" "$HUB_URL/api/v1/models" | grep -q 304 \
+    || { echo "If-None-Match did not answer 304" >&2; exit 1; }
 peak=$(peak_rss_kib "$HUB_PID")
 curl -sf "$HUB_URL/api/v1/models" > "$WORK/page.json"
 stop_hub
@@ -38,6 +51,8 @@ echo "wrk -t2 -c32 -d$DURATION, $MODELS models, page of 20 ($(stat -c %s "$WORK/
 echo "  GET /api/v1/models                      $list req/s"
 echo "  GET /api/v1/models?q=wine               $search req/s"
 echo "  GET /api/v1/models?task=...&license=... $filtered req/s"
-echo "  GET /api/v1/models/model-0500           $model req/s"
-echo "  nginx, the same page as a static file   $static req/s (ratio hub/nginx $(echo "scale=3; $list / $static" | bc -l))"
+echo "  GET /api/v1/models/$MODEL           $model req/s"
+echo "  GET / (the web catalog's home page)     $web req/s"
+echo "  GET /api/v1/models, If-None-Match → 304 $unchanged req/s (ratio to nginx $(echo "scale=3; $unchanged / $static" | bc -l), target 0.5)"
+echo "  nginx, the same page as a static file   $static req/s (ratio hub/nginx $(echo "scale=3; $list / $static" | bc -l), target 0.3)"
 echo "hub peak resident memory: $((peak / 1024)) MiB"

@@ -38,11 +38,7 @@ extension MaxhubCommand {
 
         func run() async throws {
             let level = Logger.Level(rawValue: logLevel) ?? .info
-            LoggingSystem.bootstrap { label in
-                var handler = StreamLogHandler.standardError(label: label)
-                handler.logLevel = level
-                return handler
-            }
+            LoggingSystem.bootstrap { label in ServerLogHandler(label: label, level: level) }
             let configuration = HubConfiguration(
                 dataDirectory: data.folder,
                 host: host,

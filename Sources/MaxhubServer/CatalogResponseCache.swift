@@ -1,4 +1,3 @@
-import Foundation
 import Hummingbird
 import MaxhubCore
 import NIOCore
@@ -124,13 +123,18 @@ final class CatalogResponseCache: Sendable {
         return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: entry.body))
     }
 
-    /// Whether an `If-None-Match` list names `tag` (weakly compared, as RFC 9110 says for this header) or is `*`.
+    /// Whether an `If-None-Match` list names `tag` (weakly compared, as RFC 9110 says for this header) or is `*`. Read
+    /// as bytes: it runs on every conditional read.
     static func matches(_ tags: String, _ tag: String) -> Bool {
-        tags.split(separator: ",").contains { candidate in
-            var text = candidate.trimmingCharacters(in: .whitespaces)
-            if text.hasPrefix("W/") { text.removeFirst(2) }
-            return text == "*" || text == tag
+        let space = UInt8(ascii: " "), tab = UInt8(ascii: "\t")
+        for candidate in tags.utf8.split(separator: UInt8(ascii: ",")) {
+            var text = candidate[...]
+            while let first = text.first, first == space || first == tab { text = text.dropFirst() }
+            while let last = text.last, last == space || last == tab { text = text.dropLast() }
+            if text.starts(with: "W/".utf8) { text = text.dropFirst(2) }
+            if text.elementsEqual("*".utf8) || text.elementsEqual(tag.utf8) { return true }
         }
+        return false
     }
 }
 

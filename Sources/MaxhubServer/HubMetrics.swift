@@ -1,5 +1,6 @@
 import CoreMetrics
 import Prometheus
+import Synchronization
 
 /// The hub's Prometheus metrics. Each hub has its own registry, so several hubs (in tests) never share counters.
 public final class HubMetrics: Sendable {
@@ -9,6 +10,16 @@ public final class HubMetrics: Sendable {
     let bytesOut: CoreMetrics.Counter
     let publishes: CoreMetrics.Counter
     let uploadedBlobs: CoreMetrics.Counter
+    /// The request counters and timers made so far, by route, method and status: making one asks the registry, which
+    /// costs more than the request it counts. Bounded, since a method is whatever a client sends.
+    private let requestMetrics = Mutex<[RequestKey: (counter: CoreMetrics.Counter, timer: CoreMetrics.Timer)]>([:])
+    private static let keptRequestMetrics = 512
+
+    private struct RequestKey: Hashable {
+        var route: String
+        var method: String
+        var status: Int
+    }
 
     public init() {
         registry = PrometheusCollectorRegistry()
@@ -20,10 +31,21 @@ public final class HubMetrics: Sendable {
     }
 
     func recordRequest(route: String, method: String, status: Int, seconds: Double) {
-        let dimensions = [("route", route), ("method", method), ("status", String(status))]
-        CoreMetrics.Counter(label: "maxhub_http_requests_total", dimensions: dimensions, factory: factory).increment()
-        CoreMetrics.Timer(label: "maxhub_http_request_duration_seconds", dimensions: [("route", route), ("method", method)], factory: factory)
-            .recordSeconds(seconds)
+        let key = RequestKey(route: route, method: method, status: status)
+        let metrics = requestMetrics.withLock { $0[key] } ?? {
+            let dimensions = [("route", route), ("method", method), ("status", String(status))]
+            let made = (
+                counter: CoreMetrics.Counter(label: "maxhub_http_requests_total", dimensions: dimensions, factory: factory),
+                timer: CoreMetrics.Timer(
+                    label: "maxhub_http_request_duration_seconds", dimensions: [("route", route), ("method", method)], factory: factory)
+            )
+            requestMetrics.withLock { kept in
+                if kept.count < Self.keptRequestMetrics { kept[key] = made }
+            }
+            return made
+        }()
+        metrics.counter.increment()
+        metrics.timer.recordSeconds(seconds)
     }
 
     /// The metrics in Prometheus' text exposition format.

@@ -21,7 +21,7 @@ MAXHUB := .build/debug/maxhub
 # The binary `make images` puts in the hub's image (.build/release/maxhub after `swift build -c release`).
 HUB_BINARY ?= $(MAXHUB)
 
-.PHONY: all run test fuzz fuzz-smoke build catalog deps test-deps bench-deps venv schema web spdx bench bench-hash bench-pack bench-hub bench-pull bench-parallel images image-deps faults clean help
+.PHONY: all run test fuzz fuzz-smoke build catalog deps test-deps bench-deps venv schema web spdx bench bench-hash bench-pack bench-hub bench-pull bench-publish bench-parallel images image-deps faults clean help
 
 all: build
 
@@ -117,7 +117,7 @@ images: image-deps build catalog
 image-deps:
 	@$(MAKE) --no-print-directory deps SYSTEM_PACKAGES="podman runc debootstrap"
 
-bench: bench-hash bench-pack bench-hub bench-pull bench-parallel
+bench: bench-hash bench-pack bench-hub bench-pull bench-publish bench-parallel
 
 test-deps:
 	@$(MAKE) --no-print-directory deps SYSTEM_PACKAGES="$(TEST_PACKAGES)"
@@ -147,6 +147,10 @@ bench-parallel: deps bench-deps
 bench-pull: deps bench-deps
 	$(SWIFT) build -c release --product maxhub
 	bench/pull.sh
+
+bench-publish: deps bench-deps
+	$(SWIFT) build -c release --product maxhub
+	bench/publish.sh
 
 clean:
 	rm -rf .build $(VENV) .venv-catalog

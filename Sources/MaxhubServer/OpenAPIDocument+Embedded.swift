@@ -112,6 +112,7 @@ paths:
         a model with no visible version is not listed.
       tags: [catalog]
       parameters:
+        - $ref: "#/components/parameters/IfNoneMatchCatalog"
         - name: q
           in: query
           description: Words to find; every word must match the name, description or task.
@@ -157,10 +158,17 @@ paths:
       responses:
         "200":
           description: One page of matching models.
+          headers:
+            ETag:
+              $ref: "#/components/headers/CatalogETag"
+            Cache-Control:
+              $ref: "#/components/headers/CatalogCacheControl"
           content:
             application/json:
               schema:
                 $ref: "#/components/schemas/ModelPage"
+        "304":
+          $ref: "#/components/responses/NotModified"
         "400":
           $ref: "#/components/responses/BadRequest"
         "401":
@@ -178,13 +186,22 @@ paths:
         versions they published (in any state), reviewers and admins every version. A model with no
         version the caller may see is a 404.
       tags: [catalog]
+      parameters:
+        - $ref: "#/components/parameters/IfNoneMatchCatalog"
       responses:
         "200":
           description: The model.
+          headers:
+            ETag:
+              $ref: "#/components/headers/CatalogETag"
+            Cache-Control:
+              $ref: "#/components/headers/CatalogCacheControl"
           content:
             application/json:
               schema:
                 $ref: "#/components/schemas/ModelDetail"
+        "304":
+          $ref: "#/components/responses/NotModified"
         "400":
           $ref: "#/components/responses/BadRequest"
         "401":
@@ -205,10 +222,16 @@ paths:
         (a 404 for anyone else). A yanked version stays readable by everyone, as on crates.io, with
         a `Warning` header that says so.
       tags: [catalog]
+      parameters:
+        - $ref: "#/components/parameters/IfNoneMatchCatalog"
       responses:
         "200":
           description: The version.
           headers:
+            ETag:
+              $ref: "#/components/headers/CatalogETag"
+            Cache-Control:
+              $ref: "#/components/headers/CatalogCacheControl"
             Warning:
               description: |
                 Only for a yanked version: `299 - "NAME@VERSION is yanked"`, followed by `: REASON`
@@ -222,6 +245,8 @@ paths:
             application/json:
               schema:
                 $ref: "#/components/schemas/VersionDetail"
+        "304":
+          $ref: "#/components/responses/NotModified"
         "400":
           $ref: "#/components/responses/BadRequest"
         "401":
@@ -432,6 +457,7 @@ paths:
         major.minor.patch, unless `pre` is true. A model with no version the caller may see is a 404.
       tags: [catalog]
       parameters:
+        - $ref: "#/components/parameters/IfNoneMatchCatalog"
         - name: range
           in: query
           description: A node-semver range (`^1.2`, `>=1.2 <2`, `1.x || 2.0.0`, ...); empty or absent means `*`.
@@ -451,10 +477,17 @@ paths:
       responses:
         "200":
           description: The chosen version.
+          headers:
+            ETag:
+              $ref: "#/components/headers/CatalogETag"
+            Cache-Control:
+              $ref: "#/components/headers/CatalogCacheControl"
           content:
             application/json:
               schema:
                 $ref: "#/components/schemas/Resolution"
+        "304":
+          $ref: "#/components/responses/NotModified"
         "400":
           $ref: "#/components/responses/BadRequest"
         "401":
@@ -1086,8 +1119,28 @@ components:
       description: A resumable upload's id, as the hub gave it (a lowercase UUID).
       schema:
         $ref: "#/components/schemas/UploadID"
+    IfNoneMatchCatalog:
+      name: If-None-Match
+      in: header
+      description: |
+        Entity tags from earlier answers (or `*`); when one is this answer's `ETag`, the answer is a 304 with no body.
+      schema:
+        type: string
 
   headers:
+    CatalogETag:
+      description: |
+        A strong tag of the answer's bytes: the first 128 bits of their SHA-256, in hex, quoted. The same bytes get the
+        same tag on every hub sharing the catalog; any change to what the answer shows changes it.
+      required: true
+      schema:
+        type: string
+        pattern: '^"[0-9a-f]{32}"$'
+    CatalogCacheControl:
+      description: "`no-cache`: keep the answer, but ask again with `If-None-Match` before using it."
+      required: true
+      schema:
+        type: string
     ContentLength:
       description: The size of the content in bytes.
       required: true
@@ -1161,6 +1214,11 @@ components:
         pattern: "^Bearer( |$)"
 
   responses:
+    NotModified:
+      description: The answer the caller holds (named by `If-None-Match`) is still current.
+      headers:
+        ETag:
+          $ref: "#/components/headers/CatalogETag"
     BadRequest:
       description: A parameter or the body is malformed.
       content:

@@ -100,11 +100,7 @@ struct BlobController<Catalog: CatalogStore, Blobs: BlobStore> {
 
     /// Whether an `If-None-Match` list names this blob (or is `*`).
     static func matches(_ tags: String, _ digest: Digest) -> Bool {
-        tags.split(separator: ",").contains { tag in
-            var text = tag.trimmingCharacters(in: .whitespaces)
-            if text.hasPrefix("W/") { text.removeFirst(2) }
-            return text == "*" || text == "\"\(digest)\"" || text == digest.description
-        }
+        CatalogResponseCache.matches(tags, "\"\(digest)\"") || CatalogResponseCache.matches(tags, digest.description)
     }
 
     /// `If-Range` names the representation a client holds; a range applies only to that one.

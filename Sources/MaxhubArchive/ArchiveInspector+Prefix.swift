@@ -35,3 +35,41 @@ extension ArchiveInspector {
         return PrefixReport(entries: entries, prefix: prefix, isTruncated: isTruncated)
     }
 }
+
+extension ArchiveInspector {
+    /// What `inspect(reading:label:keepingPrefixesOf:maxBytes:maxKept:)` tells.
+    public struct StreamReport: Sendable {
+        public var entries: [InspectedEntry]
+        /// Up to `maxBytes` bytes of each kept file, by path.
+        public var prefixes: [String: [UInt8]]
+    }
+
+    /// Inspects an archive as its bytes arrive through `pipe`, from another thread, like `inspect(archiveAt:)`, and
+    /// keeps the first `maxBytes` of the first `maxKept` files whose paths `keeps` accepts. The archive's own digest
+    /// is left to whoever writes the pipe. Blocks the calling thread while the pipe is empty; returns at the end of the
+    /// archive, leaving whatever follows it unread.
+    public func inspect(
+        reading pipe: BytePipe, label: String, keepingPrefixesOf keeps: (String) -> Bool, maxBytes: Int, maxKept: Int
+    ) throws(ArchiveError) -> StreamReport {
+        let session = try ArchiveReadSession(pipe: pipe, label: label, hashes: false)
+        var checker = EntrySafetyChecker(limits: limits)
+        var entries: [InspectedEntry] = []
+        var prefixes: [String: [UInt8]] = [:]
+        while let header = try session.nextHeader() {
+            guard let entry = try checker.admit(header) else { continue }
+            guard entry.kind == .file, prefixes.count < maxKept, prefixes[entry.path] == nil, keeps(entry.path) else {
+                entries.append(try session.inspect(entry))
+                continue
+            }
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(Int(min(entry.declaredSize, Int64(maxBytes))))
+            entries.append(
+                try session.inspect(entry) { block, _ in
+                    let room = maxBytes - bytes.count
+                    if room > 0 { bytes.append(contentsOf: block.prefix(room)) }
+                })
+            prefixes[entry.path] = bytes
+        }
+        return StreamReport(entries: entries, prefixes: prefixes)
+    }
+}

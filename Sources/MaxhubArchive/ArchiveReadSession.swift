@@ -12,9 +12,17 @@ final class ArchiveReadSession {
     private let source: HashingArchiveSource
 
     /// `hashes: false` when the archive's digest is known from elsewhere; `following` reads a file still being written.
-    init(archivePath: String, hashes: Bool = true, following growth: GrowingFile? = nil) throws(ArchiveError) {
+    convenience init(archivePath: String, hashes: Bool = true, following growth: GrowingFile? = nil) throws(ArchiveError) {
+        try self.init(source: HashingArchiveSource(path: archivePath, hashes: hashes, following: growth), label: archivePath)
+    }
+
+    /// Reads the bytes another thread writes into `pipe`; `label` names the archive in error messages.
+    convenience init(pipe: BytePipe, label: String, hashes: Bool = true) throws(ArchiveError) {
+        try self.init(source: HashingArchiveSource(pipe: pipe, label: label, hashes: hashes), label: label)
+    }
+
+    private init(source: HashingArchiveSource, label archivePath: String) throws(ArchiveError) {
         self.archivePath = archivePath
-        let source = try HashingArchiveSource(path: archivePath, hashes: hashes, following: growth)
         self.source = source
         guard let archive = archive_read_new() else {
             throw .unreadableArchive(archive: archivePath, message: "libarchive could not allocate a reader")

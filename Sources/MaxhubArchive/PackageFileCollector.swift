@@ -55,7 +55,9 @@ public struct PackageFileCollector: Sendable {
             case S_IFREG:
                 if rules.ignores(path, isDirectory: false) { continue }
                 files.append(
-                    PackageFile(path: path, absolutePath: absolutePath, executable: status.st_mode & 0o111 != 0, size: Int64(status.st_size))
+                    PackageFile(
+                        path: path, absolutePath: absolutePath, executable: status.st_mode & 0o111 != 0, size: Int64(status.st_size),
+                        stamp: FileStamp(status))
                 )
             default:
                 if rules.ignores(path, isDirectory: false) { continue }

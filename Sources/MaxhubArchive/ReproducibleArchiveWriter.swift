@@ -17,7 +17,7 @@ import MaxhubCore
 /// sorted entries' digests and so can only be written once they are known.
 ///
 /// The archive is written to a temp file next to `path`, hashed as it is written, and renamed into
-/// place by `finish()`. An error while writing an entry's data abandons the writer and removes the
+/// place by `finish()`; or streamed into a `BytePipe` (`init(streamingTo:label:)`), with no file at all. An error while writing an entry's data abandons the writer and removes the
 /// temp file, as does dropping the writer without finishing; an error found before anything of an
 /// entry was written (a bad path, an unreadable file) leaves the writer usable.
 public final class ReproducibleArchiveWriter {
@@ -39,10 +39,25 @@ public final class ReproducibleArchiveWriter {
     public static let chunkSize = FileDigester.chunkSize
 
     /// Starts an archive that `finish()` will put at `path`; the folder must exist.
-    public init(writingTo path: String, compression: ArchiveCompression = .zstd) throws(ArchiveError) {
+    public convenience init(writingTo path: String, compression: ArchiveCompression = .zstd) throws(ArchiveError) {
+        try self.init(output: ArchiveOutputFile(destination: path), path: path, compression: compression)
+    }
+
+    /// Starts an archive whose bytes go into `pipe` as they are compressed, for a consumer on another thread (an
+    /// upload) to drain; `finish()` ends the pipe, and an error or dropping the writer fails it. With `keepingAt`, the
+    /// same bytes also go to a file there, as with `init(writingTo:)`. `label` names the stream in error messages.
+    public convenience init(
+        streamingTo pipe: BytePipe, label: String, keepingAt keptPath: String? = nil, compression: ArchiveCompression = .zstd
+    ) throws(ArchiveError) {
+        let output = try keptPath.map { path throws(ArchiveError) in try ArchiveOutputFile(destination: path, alsoTo: pipe) }
+            ?? ArchiveOutputFile(pipe: pipe, label: label)
+        try self.init(output: output, path: keptPath ?? label, compression: compression)
+    }
+
+    private init(output: ArchiveOutputFile, path: String, compression: ArchiveCompression) throws(ArchiveError) {
         self.path = path
         self.compression = compression
-        output = try ArchiveOutputFile(destination: path)
+        self.output = output
         guard let archive = archive_write_new() else {
             throw .cannotWriteArchive(archive: path, entry: nil, message: "libarchive could not allocate a writer")
         }
@@ -248,6 +263,7 @@ public final class ReproducibleArchiveWriter {
 
     private func failure(entry: String?) -> ArchiveError {
         if let code = output.writeError { return .cannotWrite(path: path, errno: code) }
+        if let reason = output.pipeError { return .cannotWriteArchive(archive: path, entry: entry, message: reason) }
         let message = archive.map(ArchiveReadSession.message) ?? "the writer is closed"
         return .cannotWriteArchive(archive: path, entry: entry, message: message)
     }

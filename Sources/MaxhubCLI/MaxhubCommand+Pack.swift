@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MaxhubArchive
+import MaxhubClient
 import MaxhubCore
 
 extension MaxhubCommand {
@@ -29,6 +30,8 @@ extension MaxhubCommand {
         @Flag(name: .customLong("no-update"), help: "Leave the folder's maxhub.yaml as it is.")
         var noUpdate = false
 
+        @OptionGroup var cache: CacheOptions
+
         @Flag(help: "Print the result as JSON.")
         var json = false
 
@@ -47,11 +50,20 @@ extension MaxhubCommand {
                 folder: URL(fileURLWithPath: directory), compression: compression, updatesManifestFile: !noUpdate
             )
             let result: PackageBuilder.Result
-            do {
-                result = try builder.pack(to: output)
+            let plannedAt = Date()
+            let plan: PackageBuilder.Plan
+            do throws(PackageError) {
+                let manifest = try builder.loadManifest().manifest
+                let outputPath = output ?? PackageBuilder.defaultArchiveName(for: manifest, compression: compression)
+                plan = try builder.plan(excluding: [outputPath])
+                result = try builder.pack(plan, to: outputPath)
             } catch {
                 throw CLIFailure(error.description)
             }
+            // A later publish of the unchanged folder knows the digest without packing again.
+            PackRecords(cache: try cache.packageCache()).remember(
+                plan, compression: compression, plannedAt: plannedAt, digest: result.digest, size: result.size,
+                files: result.manifest.files ?? [])
             if json {
                 try JSONOutput.write(Report(
                     name: result.manifest.name.description, version: result.manifest.version.description,

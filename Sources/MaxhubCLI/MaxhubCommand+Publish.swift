@@ -1,4 +1,6 @@
 import ArgumentParser
+import Foundation
+import MaxhubArchive
 import MaxhubClient
 
 extension MaxhubCommand {
@@ -6,8 +8,11 @@ extension MaxhubCommand {
         static let configuration = CommandConfiguration(
             abstract: "Publish a package folder (packed reproducibly first) or a packed archive to the hub (curator).",
             discussion: """
-                The archive is uploaded only when the hub does not have it yet; then the manifest is published and the \
-                new version waits for review. Prints NAME@VERSION, the archive's digest and the version's state.
+                A folder is packed straight into the upload, reading each file once; no archive is written unless \
+                --keep. The archive is uploaded only when the hub does not have it yet (a folder packed before is \
+                recognised without reading its files); an upload cut off by the network resumes. Then the manifest \
+                is published and the new version waits for review. Prints NAME@VERSION, the archive's digest and \
+                the version's state.
                 """
         )
 
@@ -18,6 +23,14 @@ extension MaxhubCommand {
 
         @Flag(name: .customLong("dry-run"), help: "Validate and pack, and say what would be published, without contacting the hub.")
         var dryRun = false
+
+        @Flag(help: "Keep the packed archive (NAME-VERSION.tar.zst in the working folder) when publishing a folder.")
+        var keep = false
+
+        @Flag(help: "Compress a folder's archive with gzip instead of zstd.")
+        var gzip = false
+
+        @OptionGroup var cache: CacheOptions
 
         @Flag(help: "Print the result as JSON.")
         var json = false
@@ -38,25 +51,36 @@ extension MaxhubCommand {
         }
 
         func run() async throws {
-            let package = try PackagePublisher.prepare(path)
-            defer { package.discard() }
-            let name = package.manifest.name
-            let version = package.manifest.version
-            guard !dryRun else {
-                return try report(Report(
-                    name: name.description, version: version.description, digest: package.digest.description, size: package.size,
-                    state: nil, uploaded: false, dryRun: true))
-            }
-            let progress = TransferProgress(label: "uploading \(name)@\(version)", total: package.size)
+            let publisher = PackagePublisher(
+                client: try hub.client(), records: PackRecords(cache: try cache.packageCache()), compression: gzip ? .gzip : .zstd)
+            let kept = try keptArchivePath()
             let outcome: PackagePublisher.Outcome
-            do {
+            if dryRun {
+                outcome = try publisher.dryRun(path, keepingAt: kept)
+            } else {
+                let estimate = PackagePublisher.estimatedSize(of: path)
+                let progress = TransferProgress(label: "publishing \(URL(fileURLWithPath: path).lastPathComponent)", total: estimate)
                 defer { progress.finish() }
-                outcome = try await PackagePublisher(client: try hub.client()).publish(package) { progress.update($0) }
+                outcome = try await publisher.publish(path, keepingAt: kept) { progress.update($0, total: max($0, estimate)) }
             }
-            let detail = outcome.detail
+            if let kept, outcome.packed, !json { Terminal.standardError.writeLine("kept the archive at \(kept)") }
             try report(Report(
-                name: detail.name.description, version: detail.version.description, digest: detail.archive.digest.description,
-                size: detail.archive.size, state: detail.state.rawValue, uploaded: outcome.uploaded, dryRun: false))
+                name: outcome.manifest.name.description, version: outcome.manifest.version.description,
+                digest: outcome.digest.description, size: outcome.size, state: outcome.detail?.state.rawValue,
+                uploaded: outcome.uploaded, dryRun: dryRun))
+        }
+
+        /// Where `--keep` writes a folder's archive: NAME-VERSION.tar.zst in the working folder.
+        private func keptArchivePath() throws -> String? {
+            guard keep else { return nil }
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue else { return nil }
+            let builder = PackageBuilder(folder: URL(fileURLWithPath: path), compression: gzip ? .gzip : .zstd)
+            do {
+                return PackageBuilder.defaultArchiveName(for: try builder.loadManifest().manifest, compression: builder.compression)
+            } catch {
+                throw CLIFailure(error.description)
+            }
         }
 
         private func report(_ report: Report) throws {

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import MaxhubArchive
 import MaxhubCore
 import MaxhubJSON
 import NIOCore
@@ -60,6 +61,82 @@ extension HubClient {
         }
     }
 
+    // MARK: Resumable uploads
+
+    /// Starts a resumable upload; the path of the upload to send its bytes to.
+    public func startUpload() async throws -> String {
+        let (status, headers, body) = try await exchange(.POST, "/api/v1/blobs/uploads")
+        guard status == 202, let location = headers.first(name: "Location") else {
+            throw HubClientError.from(status: Int(status), body: body)
+        }
+        return location
+    }
+
+    /// How many bytes the hub holds of an upload.
+    public func uploadOffset(_ location: String) async throws -> Int64 {
+        let (status, _, body) = try await exchange(.GET, location)
+        guard status == 200 else { throw HubClientError.from(status: Int(status), body: body) }
+        do {
+            return try HubJSON.decoder().decode(UploadStatus.self, from: body).offset
+        } catch {
+            throw HubClientError.unexpectedAnswer("upload status: \(error)")
+        }
+    }
+
+    /// Sends what `pipe` yields to an upload in one chunked `PATCH`, leaving out its first `skipping` bytes (which the
+    /// hub holds from an earlier attempt); the bytes the hub holds afterwards. `progress` gets the bytes the upload
+    /// holds so far, counting the skipped ones.
+    public func appendUpload(
+        _ location: String, from pipe: BytePipe, skipping: Int64 = 0, progress: @escaping @Sendable (Int64) -> Void = { _ in }
+    ) async throws -> Int64 {
+        let chunks = PipeUploadChunks(pipe: pipe, skipping: skipping, progress: progress)
+        let (status, _, body) = try await exchange(.PATCH, location, body: .stream(chunks, length: .unknown), timeout: .hours(24))
+        guard status == 202 else { throw HubClientError.from(status: Int(status), body: body) }
+        do {
+            return try HubJSON.decoder().decode(UploadStatus.self, from: body).offset
+        } catch {
+            throw HubClientError.unexpectedAnswer("upload: \(error)")
+        }
+    }
+
+    /// Ends an upload, declaring its digest; the hub checks the bytes it holds against it.
+    public func finishUpload(_ location: String, digest: Digest) async throws -> ArchiveReference {
+        let (status, _, body) = try await exchange(.PUT, location + "?digest=\(digest)", timeout: .hours(1))
+        guard status == 201 else { throw HubClientError.from(status: Int(status), body: body) }
+        do {
+            return try HubJSON.decoder().decode(ArchiveReference.self, from: body)
+        } catch {
+            throw HubClientError.unexpectedAnswer("upload: \(error)")
+        }
+    }
+
+    /// Abandons an upload; the hub drops what it holds of it. Errors are ignored: the hub also sweeps stale uploads.
+    public func cancelUpload(_ location: String) async {
+        _ = try? await exchange(.DELETE, location)
+    }
+
+    /// One request with an optional streamed body: the status, headers and (up to 1 MiB of) the answer.
+    private func exchange(
+        _ method: HTTPMethod, _ path: String, body: HTTPClientRequest.Body? = nil, timeout: TimeAmount = .seconds(60)
+    ) async throws -> (status: UInt, headers: HTTPHeaders, body: Data) {
+        var request = HTTPClientRequest(url: baseURL + path)
+        request.method = method
+        request.headers.add(name: "Accept", value: "application/json")
+        if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
+        if let body {
+            request.headers.add(name: "Content-Type", value: "application/octet-stream")
+            request.body = body
+        }
+        do {
+            let response = try await http.execute(request, timeout: timeout)
+            return (response.status.code, response.headers, Data(buffer: try await response.body.collect(upTo: 1 << 20)))
+        } catch let error as BytePipe.Closed {
+            throw error
+        } catch {
+            throw HubClientError.unreachable(baseURL, "\(error)")
+        }
+    }
+
     /// Publishes a manifest naming an uploaded archive.
     public func publish(_ manifest: JSONValue, name: ModelName, version: Version, archive: ArchiveReference) async throws -> VersionDetail {
         try await send(
@@ -94,4 +171,37 @@ struct FileUploadChunks: AsyncSequence, Sendable {
     }
 
     func makeAsyncIterator() -> AsyncIterator { AsyncIterator(handle: handle, progress: progress) }
+}
+
+/// The chunks a pipe yields, as an upload body: the first `skipping` bytes are left out, and `progress` gets the bytes
+/// passed so far (skipped ones included).
+struct PipeUploadChunks: AsyncSequence, Sendable {
+    typealias Element = ByteBuffer
+    let pipe: BytePipe
+    let skipping: Int64
+    let progress: @Sendable (Int64) -> Void
+
+    struct AsyncIterator: AsyncIteratorProtocol {
+        let pipe: BytePipe
+        var toSkip: Int64
+        let progress: @Sendable (Int64) -> Void
+        var offset: Int64 = 0
+
+        mutating func next() async throws -> ByteBuffer? {
+            while let chunk = try await pipe.read() {
+                offset += Int64(chunk.count)
+                if toSkip >= Int64(chunk.count) {
+                    toSkip -= Int64(chunk.count)
+                    continue
+                }
+                let start = Int(toSkip)
+                toSkip = 0
+                progress(offset)
+                return ByteBuffer(bytes: chunk[start...])
+            }
+            return nil
+        }
+    }
+
+    func makeAsyncIterator() -> AsyncIterator { AsyncIterator(pipe: pipe, toSkip: skipping, progress: progress) }
 }

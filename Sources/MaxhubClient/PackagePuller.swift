@@ -134,14 +134,8 @@ extension PackagePuller {
     static func extract(
         _ archive: String, into staging: String, following growth: GrowingFile?
     ) async -> Swift.Result<[InspectedEntry], ArchiveError> {
-        await withCheckedContinuation { continuation in
-            let thread = Thread {
-                continuation.resume(returning: Swift.Result { () throws(ArchiveError) in
-                    try SafeExtractor().extract(archiveAt: archive, into: staging, following: growth)
-                })
-            }
-            thread.name = "maxhub-extract"
-            thread.start()
+        await onOwnThread(named: "maxhub-extract") { () throws(ArchiveError) in
+            try SafeExtractor().extract(archiveAt: archive, into: staging, following: growth)
         }
     }
 }

@@ -38,8 +38,8 @@ struct CLIHarness {
     func run(_ arguments: String...) throws -> Result { try run(arguments) }
 
     /// Runs `maxhub` in the harness's folder. The caller's own hub settings (`MAXHUB_URL`, `MAXHUB_TOKEN`, ...) and
-    /// configuration file never reach it: `MAXHUB_CONFIG` points into the harness's folder unless `environment` says
-    /// otherwise. `input` is written to its standard input.
+    /// configuration file never reach it: `MAXHUB_CONFIG` and the default cache point into the harness's folder unless
+    /// `environment` says otherwise. `input` is written to its standard input.
     func run(_ arguments: [String], environment: [String: String] = [:], input: String? = nil) throws -> Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.binary)
@@ -47,6 +47,8 @@ struct CLIHarness {
         var inherited = ProcessInfo.processInfo.environment
         for name in ["MAXHUB_URL", "MAXHUB_TOKEN", "MAXHUB_CACHE", "MAXHUB_OFFLINE", "MAXHUB_CONFIG"] { inherited[name] = nil }
         inherited["MAXHUB_CONFIG"] = url("config/maxhub/config.yaml").path
+        // The package cache (where packs are recorded, too) is the harness's, never the user's ~/.cache.
+        inherited["XDG_CACHE_HOME"] = url(".xdg-cache").path
         process.environment = inherited.merging(environment) { $1 }
         process.currentDirectoryURL = directory
         let stdoutFile = url(".stdout-\(UUID().uuidString)")

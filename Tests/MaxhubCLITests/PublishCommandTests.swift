@@ -36,6 +36,8 @@ struct PublishCommandTests {
         let curator = try harness.run("token", "create", "--user", "carl", "--role", "curator", "--url", hub.url, "--token", admin)
             .stdout.trimmingCharacters(in: .newlines)
         let folder = try Self.writePackage(version: "1.0.0", weights: String(repeating: "w", count: 300_000), in: harness)
+        // A pack is recorded only once its files' stamps are older than the clock's granularity.
+        Thread.sleep(forTimeInterval: 0.3)
 
         let dry = try harness.run("publish", folder, "--dry-run", "--url", "http://127.0.0.1:1")
         #expect(dry.status == 0)
@@ -49,6 +51,13 @@ struct PublishCommandTests {
         let digest = published.lines[1]
         #expect(try Self.uploads(hub) == 1)
 
+        // Publishing the folder again: the record of its pack gives the digest, the hub has the archive, so nothing
+        // is packed or sent, and the version exists.
+        let repeated = try harness.run("publish", folder, "--url", hub.url, "--token", curator)
+        #expect(repeated.status == 1)
+        #expect(repeated.stderr.contains("already published"), "\(repeated.stderr)")
+        #expect(try Self.uploads(hub) == 1)
+
         // The same folder packs to the same bytes: the hub has them, so nothing is sent, and the version exists.
         let archive = harness.url("digits.tar.zst").path
         #expect(try harness.run("pack", folder, "--output", archive).lines.last == digest)
@@ -58,12 +67,14 @@ struct PublishCommandTests {
         #expect(try Self.uploads(hub) == 1)
 
         let next = try Self.writePackage(version: "1.0.1", weights: String(repeating: "v", count: 300_000), in: harness)
-        let json = try harness.run("publish", next, "--json", "--url", hub.url, "--token", curator)
+        let json = try harness.run("publish", next, "--json", "--keep", "--url", hub.url, "--token", curator)
         let report = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
         #expect(report?["version"] as? String == "1.0.1")
         #expect(report?["uploaded"] as? Bool == true)
         #expect(report?["state"] as? String == "pending")
         #expect(try Self.uploads(hub) == 2)
+        let kept = harness.url("digits-classifier-1.0.1.tar.zst").path
+        #expect(try harness.run("digest", kept).lines.last?.hasPrefix((report?["digest"] as? String ?? "?") + " ") == true, "--keep leaves the archive it sent")
 
         let reader = try harness.run("token", "create", "--user", "rob", "--role", "reader", "--url", hub.url, "--token", admin)
             .stdout.trimmingCharacters(in: .newlines)

@@ -19,13 +19,17 @@ public func buildApplication<Catalog: CatalogStore, Blobs: BlobStore>(
     router.add(middleware: ProblemMiddleware())
     router.add(middleware: AuthenticationMiddleware(catalog: catalog))
     let cache = CatalogResponseCache(generation: { try await catalog.generation() })
+    let inspections = UploadInspections(limits: configuration.archiveLimits)
     router.add(middleware: CatalogWriteMiddleware(cache: cache))
     router.addRoutes(OperationsController(metrics: metrics).endpoints)
     router.addRoutes(
-        CatalogController(catalog: catalog, blobs: blobs, configuration: configuration, metrics: metrics, cache: cache).endpoints,
+        CatalogController(
+            catalog: catalog, blobs: blobs, configuration: configuration, metrics: metrics, cache: cache, inspections: inspections).endpoints,
         atPath: "/api/v1"
     )
-    router.addRoutes(BlobController(catalog: catalog, blobs: blobs, configuration: configuration, metrics: metrics).endpoints, atPath: "/api/v1")
+    router.addRoutes(
+        BlobController(catalog: catalog, blobs: blobs, configuration: configuration, metrics: metrics, inspections: inspections).endpoints,
+        atPath: "/api/v1")
     router.addRoutes(TokenController(catalog: catalog).endpoints, atPath: "/api/v1")
     router.addRoutes(ReviewController(catalog: catalog).endpoints, atPath: "/api/v1")
     let keys = WebSessionKeys(secret: configuration.webSecret)

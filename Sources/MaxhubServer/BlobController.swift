@@ -13,6 +13,7 @@ struct BlobController<Catalog: CatalogStore, Blobs: BlobStore> {
     let blobs: Blobs
     let configuration: HubConfiguration
     let metrics: HubMetrics
+    let inspections: UploadInspections
 
     var endpoints: RouteCollection<HubRequestContext> {
         RouteCollection(context: HubRequestContext.self)
@@ -126,10 +127,11 @@ struct BlobController<Catalog: CatalogStore, Blobs: BlobStore> {
         try checkDeclaredLength(request)
         let id = try await blobs.startUpload(.monolithic)
         do {
-            _ = try await blobs.append(to: id, at: 0, request.body, limit: configuration.maxUploadSize)
-            let reference = try await blobs.finishUpload(id, expecting: digest)
+            let size = try await append(to: id, at: 0, request.body, limit: configuration.maxUploadSize)
+            let reference = try await finish(id, size: size, expecting: digest)
             return try stored(reference, request: request, context: context)
         } catch {
+            inspections.abandon(id)
             try? await blobs.cancelUpload(id)
             throw error
         }
@@ -148,7 +150,7 @@ struct BlobController<Catalog: CatalogStore, Blobs: BlobStore> {
         let current = try await blobs.uploadSize(id)
         guard let header = request.headers[.contentRange] else {
             try checkDeclaredLength(request)
-            let size = try await blobs.append(to: id, at: current, request.body, limit: configuration.maxUploadSize)
+            let size = try await append(to: id, at: current, request.body, limit: configuration.maxUploadSize)
             return try uploadResponse(.accepted, id: id, offset: size, context: context, request: request)
         }
         guard let range = ContentRange(header: header) else {
@@ -160,11 +162,14 @@ struct BlobController<Catalog: CatalogStore, Blobs: BlobStore> {
         let end = range.end
         let size: Int64
         do {
-            size = try await blobs.append(to: id, at: range.first, request.body, limit: min(configuration.maxUploadSize, end))
+            size = try await append(to: id, at: range.first, request.body, limit: min(configuration.maxUploadSize, end))
         } catch BlobStoreError.tooLarge where end < configuration.maxUploadSize {
             throw chunkMismatch(header, held: try await blobs.uploadSize(id))
         }
-        guard size == end else { throw chunkMismatch(header, held: size) }
+        guard size == end else {
+            inspections.abandon(id)
+            throw chunkMismatch(header, held: size)
+        }
         return try uploadResponse(.accepted, id: id, offset: size, context: context, request: request)
     }
 
@@ -182,8 +187,8 @@ struct BlobController<Catalog: CatalogStore, Blobs: BlobStore> {
         }
         let current = try await blobs.uploadSize(id)
         try checkDeclaredLength(request)
-        _ = try await blobs.append(to: id, at: current, request.body, limit: configuration.maxUploadSize)
-        let reference = try await blobs.finishUpload(id, expecting: digest)
+        let size = try await append(to: id, at: current, request.body, limit: configuration.maxUploadSize)
+        let reference = try await finish(id, size: size, expecting: digest)
         return try stored(reference, request: request, context: context)
     }
 
@@ -191,8 +196,36 @@ struct BlobController<Catalog: CatalogStore, Blobs: BlobStore> {
         _ = try context.require(.curator)
         let id = context.parameters.get("id") ?? ""
         _ = try await blobs.uploadSize(id)
+        inspections.abandon(id)
         try await blobs.cancelUpload(id)
         return Response(status: .noContent)
+    }
+
+    /// Appends a request's bytes to an upload, copying them into the upload's inspection when they follow on from
+    /// what it has read.
+    private func append(to id: String, at offset: Int64, _ body: RequestBody, limit: Int64) async throws -> Int64 {
+        let pipe = inspections.claim(id, at: offset)
+        do {
+            let size = try await blobs.append(to: id, at: offset, UploadInspections.tee(body, into: pipe), limit: limit)
+            if pipe != nil { inspections.fed(id, size: size) }
+            return size
+        } catch {
+            inspections.abandon(id)
+            throw error
+        }
+    }
+
+    /// Stores an upload under its digest, then waits for its inspection to read the last bytes.
+    private func finish(_ id: String, size: Int64, expecting digest: Digest) async throws -> ArchiveReference {
+        let reference: ArchiveReference
+        do {
+            reference = try await blobs.finishUpload(id, expecting: digest)
+        } catch {
+            inspections.abandon(id)
+            throw error
+        }
+        await inspections.complete(id, as: reference)
+        return reference
     }
 
     private func chunkMismatch(_ header: String, held: Int64) -> HubError {

@@ -14,6 +14,7 @@ struct CatalogController<Catalog: CatalogStore, Blobs: BlobStore> {
     let configuration: HubConfiguration
     let metrics: HubMetrics
     let cache: CatalogResponseCache
+    let inspections: UploadInspections
 
     var endpoints: RouteCollection<HubRequestContext> {
         RouteCollection(context: HubRequestContext.self)
@@ -146,11 +147,18 @@ struct CatalogController<Catalog: CatalogStore, Blobs: BlobStore> {
             throw HubError.badRequest(
                 "the archive \(body.archive.digest) has \(storedSize) bytes, not \(body.archive.size)", kind: "archive-mismatch")
         }
-        let limits = configuration.archiveLimits
-        let readme = try await blobs.withLocalFile(for: body.archive.digest) { path in
-            try await NIOThreadPool.singleton.runIfActive {
-                try PublishCheck.archive(at: path, matches: manifest, limits: limits)
+        let readme: ModelCard?
+        if let inspected = try PublishCheck.inspected(inspections.report(for: body.archive.digest), matches: manifest) {
+            readme = inspected.card
+            metrics.archivesCheckedOnArrival.increment()
+        } else {
+            let limits = configuration.archiveLimits
+            readme = try await blobs.withLocalFile(for: body.archive.digest) { path in
+                try await NIOThreadPool.singleton.runIfActive {
+                    try PublishCheck.archive(at: path, matches: manifest, limits: limits)
+                }
             }
+            metrics.archivesCheckedAfterUpload.increment()
         }
         let record = try await catalog.publishVersion(
             NewVersion(

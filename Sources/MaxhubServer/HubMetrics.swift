@@ -10,6 +10,9 @@ public final class HubMetrics: Sendable {
     let bytesOut: CoreMetrics.Counter
     let publishes: CoreMetrics.Counter
     let uploadedBlobs: CoreMetrics.Counter
+    /// Publishes whose archive was checked as it was uploaded, and those whose stored archive was read again.
+    let archivesCheckedOnArrival: CoreMetrics.Counter
+    let archivesCheckedAfterUpload: CoreMetrics.Counter
     /// The request counters and timers made so far, by route, method and status: making one asks the registry, which
     /// costs more than the request it counts. Bounded, since a method is whatever a client sends.
     private let requestMetrics = Mutex<[RequestKey: (counter: CoreMetrics.Counter, timer: CoreMetrics.Timer)]>([:])
@@ -28,6 +31,10 @@ public final class HubMetrics: Sendable {
         bytesOut = CoreMetrics.Counter(label: "maxhub_http_response_body_bytes_total", factory: factory)
         publishes = CoreMetrics.Counter(label: "maxhub_publishes_total", factory: factory)
         uploadedBlobs = CoreMetrics.Counter(label: "maxhub_blob_uploads_total", factory: factory)
+        archivesCheckedOnArrival = CoreMetrics.Counter(
+            label: "maxhub_publish_archive_checks_total", dimensions: [("when", "on-arrival")], factory: factory)
+        archivesCheckedAfterUpload = CoreMetrics.Counter(
+            label: "maxhub_publish_archive_checks_total", dimensions: [("when", "after-upload")], factory: factory)
     }
 
     func recordRequest(route: String, method: String, status: Int, seconds: Double) {

@@ -55,6 +55,33 @@ enum PublishCheck {
         return readme.map { ModelCard(bytes: $0) }
     }
 
+    /// What `archive(at:matches:limits:)` finds, from the inspection that ran while the archive was uploaded: nil
+    /// when there is none, or when it did not keep the model card the manifest names (the caller then reads the
+    /// archive). The card is nil when the package has none.
+    static func inspected(_ report: UploadInspections.Report?, matches manifest: Manifest) throws(HubError) -> CheckedArchive? {
+        guard let report else { return nil }
+        var card: ModelCard?
+        if let readme = readmePath(of: manifest) {
+            if let prefix = report.prefixes[readme] {
+                card = ModelCard(bytes: prefix)
+            } else if report.entries.contains(where: { $0.path == readme && $0.kind == .file }) {
+                return nil
+            }
+        }
+        let mismatches = PackageVerifier.verify(entries: report.entries, against: manifest)
+        guard mismatches.isEmpty else {
+            throw .badRequest(
+                "the archive does not match the manifest's files:", kind: "archive-mismatch",
+                errors: mismatches.map { ProblemDetails.Item(path: $0.path, message: $0.problem) })
+        }
+        return CheckedArchive(card: card)
+    }
+
+    /// An archive found to match its manifest, and its model card if it has one.
+    struct CheckedArchive {
+        var card: ModelCard?
+    }
+
     /// The package's model card file: `readme:`, else a `README.md` at the root.
     static func readmePath(of manifest: Manifest) -> String? {
         if let readme = manifest.readme { return readme }

@@ -21,7 +21,7 @@ MAXHUB := .build/debug/maxhub
 # The binary `make images` puts in the hub's image (.build/release/maxhub after `swift build -c release`).
 HUB_BINARY ?= $(MAXHUB)
 
-.PHONY: all run test fuzz fuzz-smoke build catalog deps test-deps bench-deps venv schema web spdx bench bench-hash bench-pack bench-hub bench-pull bench-publish bench-parallel images image-deps faults clean help
+.PHONY: all run test fuzz fuzz-smoke build catalog deps test-deps bench-deps venv schema web spdx bench bench-hash bench-pack bench-hub bench-pull bench-publish bench-parallel bench-peers images image-deps faults clean help
 
 all: build
 
@@ -152,5 +152,17 @@ bench-publish: deps bench-deps
 	$(SWIFT) build -c release --product maxhub
 	bench/publish.sh
 
+## maxhub against oras-py with Debian's docker-registry and MLflow's server with proxied artifacts, publish and pull
+## of the same 1 GiB, with curl + nginx + openssl as the limit (median of 3 runs each).
+bench-peers: deps bench-deps .venv-peers/.installed
+	@$(MAKE) --no-print-directory deps SYSTEM_PACKAGES="docker-registry"
+	$(SWIFT) build -c release --product maxhub
+	bench/peers.sh
+
+.venv-peers/.installed: bench/requirements-peers.txt
+	$(PYTHON) -m venv .venv-peers
+	.venv-peers/bin/pip install --quiet --disable-pip-version-check -r bench/requirements-peers.txt
+	touch $@
+
 clean:
-	rm -rf .build $(VENV) .venv-catalog
+	rm -rf .build $(VENV) .venv-catalog .venv-peers

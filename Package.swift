@@ -162,7 +162,7 @@ let package = Package(
         .testTarget(
             name: "MaxhubClientTests",
             dependencies: [
-                "MaxhubClient", "MaxhubCore", "MaxhubServer", "MaxhubStore", "MaxhubTestSupport",
+                "MaxhubArchive", "MaxhubClient", "MaxhubCore", "MaxhubServer", "MaxhubStore", "MaxhubTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ]

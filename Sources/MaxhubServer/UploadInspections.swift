@@ -24,7 +24,8 @@ final class UploadInspections: Sendable {
     }
 
     private final class Session: Sendable {
-        let pipe = BytePipe()
+        /// At most this much of an upload is held between the store and the inspection (4 MiB, times `maxSessions`).
+        let pipe = BytePipe(capacity: 4 << 20)
         let inspection: Task<Result<ArchiveInspector.StreamReport, ArchiveError>, Never>
 
         init(limits: ArchiveLimits, label: String) {

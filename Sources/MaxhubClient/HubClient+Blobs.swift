@@ -84,13 +84,15 @@ extension HubClient {
     }
 
     /// Sends what `pipe` yields to an upload in one chunked `PATCH`, leaving out its first `skipping` bytes (which the
-    /// hub holds from an earlier attempt); the bytes the hub holds afterwards. `progress` gets the bytes the upload
-    /// holds so far, counting the skipped ones.
+    /// hub holds from an earlier attempt); the bytes the hub holds afterwards. The hub refuses the chunk (416) unless
+    /// the upload holds exactly `skipping` bytes when it starts. `progress` gets the bytes the upload holds so far,
+    /// counting the skipped ones.
     public func appendUpload(
         _ location: String, from pipe: BytePipe, skipping: Int64 = 0, progress: @escaping @Sendable (Int64) -> Void = { _ in }
     ) async throws -> Int64 {
         let chunks = PipeUploadChunks(pipe: pipe, skipping: skipping, progress: progress)
-        let (status, _, body) = try await exchange(.PATCH, location, body: .stream(chunks, length: .unknown), timeout: .hours(24))
+        let (status, _, body) = try await exchange(
+            .PATCH, location, headers: ["Upload-Offset": String(skipping)], body: .stream(chunks, length: .unknown), timeout: .hours(24))
         guard status == 202 else { throw HubClientError.from(status: Int(status), body: body) }
         do {
             return try HubJSON.decoder().decode(UploadStatus.self, from: body).offset
@@ -117,10 +119,12 @@ extension HubClient {
 
     /// One request with an optional streamed body: the status, headers and (up to 1 MiB of) the answer.
     private func exchange(
-        _ method: HTTPMethod, _ path: String, body: HTTPClientRequest.Body? = nil, timeout: TimeAmount = .seconds(60)
+        _ method: HTTPMethod, _ path: String, headers: [String: String] = [:], body: HTTPClientRequest.Body? = nil,
+        timeout: TimeAmount = .seconds(60)
     ) async throws -> (status: UInt, headers: HTTPHeaders, body: Data) {
         var request = HTTPClientRequest(url: baseURL + path)
         request.method = method
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
         request.headers.add(name: "Accept", value: "application/json")
         if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
         if let body {

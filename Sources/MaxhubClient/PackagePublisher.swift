@@ -155,6 +155,16 @@ public struct PackagePublisher: Sendable {
 
     // MARK: Parts
 
+    /// A dropped connection, or a resumed chunk that started before the end of what the hub holds (bytes from the
+    /// broken connection were still arriving when the client asked): ask where the upload ends and go on from there.
+    static func isResumable(_ error: any Error) -> Bool {
+        switch error as? HubClientError {
+        case .unreachable: true
+        case .problem(let problem): problem.status == 416 && problem.type.hasSuffix(":upload-offset")
+        default: false
+        }
+    }
+
     private static func isFolder(_ path: String) throws(PublishError) -> Bool {
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else { throw .noPackage(path) }
@@ -203,7 +213,7 @@ public struct PackagePublisher: Sendable {
                 throw PublishError.packFailed(error.description)
             }
             if let uploadError {
-                guard case HubClientError.unreachable = uploadError, attempt < resumptions else {
+                guard Self.isResumable(uploadError), attempt < resumptions else {
                     await client.cancelUpload(location)
                     throw uploadError
                 }

@@ -147,10 +147,18 @@ struct BlobController<Catalog: CatalogStore, Blobs: BlobStore> {
     @Sendable func appendChunk(_ request: Request, context: HubRequestContext) async throws -> Response {
         _ = try context.require(.curator)
         let id = context.parameters.get("id") ?? ""
-        let current = try await blobs.uploadSize(id)
         guard let header = request.headers[.contentRange] else {
             try checkDeclaredLength(request)
-            let size = try await append(to: id, at: current, request.body, limit: configuration.maxUploadSize)
+            let start: Int64
+            if let declared = request.headers[.uploadOffset] {
+                guard let offset = Int64(declared), offset >= 0 else {
+                    throw HubError.badRequest("Upload-Offset must be a byte count, not \"\(declared)\"")
+                }
+                start = offset
+            } else {
+                start = try await blobs.uploadSize(id)
+            }
+            let size = try await append(to: id, at: start, request.body, limit: configuration.maxUploadSize)
             return try uploadResponse(.accepted, id: id, offset: size, context: context, request: request)
         }
         guard let range = ContentRange(header: header) else {

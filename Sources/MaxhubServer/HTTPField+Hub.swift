@@ -9,6 +9,10 @@ extension HTTPField.Name {
     static let contentDigest = HTTPField.Name("Content-Digest")!
     static let legacyDigest = HTTPField.Name("Digest")!
     static let warning = HTTPField.Name("Warning")!
+    /// On a `PATCH` without `Content-Range`: where the chunk starts, which must be where the upload ends (as in the
+    /// IETF draft on resumable uploads), so that a resumed stream never lands after bytes still arriving from a
+    /// connection that broke.
+    static let uploadOffset = HTTPField.Name("Upload-Offset")!
 }
 
 extension Digest {

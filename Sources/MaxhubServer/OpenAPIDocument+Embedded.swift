@@ -749,7 +749,8 @@ paths:
       summary: Append a chunk
       description: |
         Appends the body to the upload. The chunk must start where the upload ends: at
-        `Content-Range`'s FIRST when given, else at the upload's current size. Needs the curator role.
+        `Content-Range`'s FIRST when given, else at `Upload-Offset` when given (a streamed chunk of
+        unknown length that resumes an upload), else at the upload's current size. Needs the curator role.
       tags: [uploads]
       security:
         - bearer: []
@@ -761,6 +762,14 @@ paths:
             type: string
             pattern: "^([0-9]+-[0-9]+|bytes [0-9]+-[0-9]+/([0-9]+|\\*))$"
           example: 0-1023
+        - name: Upload-Offset
+          in: header
+          description: Without `Content-Range`, where the chunk starts; 416 unless the upload holds exactly this many bytes.
+          schema:
+            type: integer
+            format: int64
+            minimum: 0
+          example: 0
       requestBody:
         required: false
         content:
@@ -783,7 +792,7 @@ paths:
               schema:
                 $ref: "#/components/schemas/UploadStatus"
         "400":
-          description: "`Content-Range` is malformed."
+          description: "`Content-Range` or `Upload-Offset` is malformed."
           content:
             application/problem+json:
               schema:

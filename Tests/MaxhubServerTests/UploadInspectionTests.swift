@@ -86,6 +86,12 @@ struct UploadInspectionTests {
             #expect(try await client.request(.patch, upload, as: .curator, headers: headers, body: short).status == .badRequest)
             let held = try await client.request(.get, upload, as: .curator).decode(UploadStatus.self).offset
             #expect(held == Int64(bytes.count - 10))
+            // A streamed chunk that says it starts elsewhere than where the upload ends is refused, and nothing is kept.
+            let misplaced = try await client.request(
+                .patch, upload, as: .curator, headers: [.init("Upload-Offset")!: "\(half)"], body: ByteBuffer(bytes: bytes[half...]))
+            #expect(misplaced.status == .rangeNotSatisfiable)
+            #expect(misplaced.problem?.type == "urn:maxhub:problem:upload-offset")
+            #expect(try await client.request(.get, upload, as: .curator).decode(UploadStatus.self).offset == held)
             headers[.contentRange] = "\(held)-\(bytes.count - 1)"
             #expect(try await client.request(.patch, upload, as: .curator, headers: headers, body: ByteBuffer(bytes: bytes[Int(held)...])).status == .accepted)
             #expect(try await client.request(.put, upload + "?digest=\(Digest.of(bytes))", as: .curator).status == .created)

@@ -22,6 +22,9 @@ REGISTRY=${REGISTRY:-/usr/bin/docker-registry}
 # median VALUES...: the middle value (the mean of the two middle ones for an even count).
 median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 ratio() { echo "scale=2; $1 / $2" | bc -l; }
+# timed NAME COMMAND...: `seconds` after the page cache's dirty pages reached the disk, so that no step pays for the
+# writeback of the one before it.
+timed() { sync; seconds "$@"; }
 
 cleanup() { stop_hub; stop_nginx; stop_registry; stop_mlflow; rm -rf "$WORK"; }
 trap cleanup EXIT
@@ -46,11 +49,11 @@ for run in $(seq 1 "$RUNS"); do
     rm -rf "$WORK/hub" "$WORK/cache" "$WORK/maxhub-cache"
     start_hub "$WORK/hub"
     trap cleanup EXIT
-    mh_publish+=("$(seconds "maxhub publish ($run)" env MAXHUB_CACHE="$WORK/maxhub-cache" \
+    mh_publish+=("$(timed "maxhub publish ($run)" env MAXHUB_CACHE="$WORK/maxhub-cache" \
         "$MAXHUB" publish "$WORK/package" --url "$HUB_URL" --token "$ADMIN_TOKEN")")
     REVIEWER=$("$MAXHUB" token create --user reviewer --role reviewer --url "$HUB_URL" --token "$ADMIN_TOKEN")
     "$MAXHUB" review approve bench-peers@1.0.0 --url "$HUB_URL" --token "$REVIEWER" > /dev/null
-    mh_pull+=("$(seconds "maxhub pull ($run)" "$MAXHUB" pull bench-peers@1.0.0 --cache "$WORK/cache" --url "$HUB_URL")")
+    mh_pull+=("$(timed "maxhub pull ($run)" "$MAXHUB" pull bench-peers@1.0.0 --cache "$WORK/cache" --url "$HUB_URL")")
     [ -f "$WORK/cache/packages/bench-peers/1.0.0/model.bin" ] || { echo "maxhub pull left no package" >&2; exit 1; }
     hub_peak=$(( $(peak_rss_kib "$HUB_PID") > ${hub_peak:-0} ? $(peak_rss_kib "$HUB_PID") : ${hub_peak:-0} ))
     stop_hub
@@ -59,11 +62,11 @@ done
 # ---- the limits: pack alone + curl upload alone; curl from nginx + openssl
 for run in $(seq 1 "$RUNS"); do
     rm -rf "$WORK/hub" "$WORK/packed.tar.zst"
-    limit_pack+=("$(seconds "maxhub pack alone ($run)" "$MAXHUB" pack "$WORK/package" --no-update --output "$WORK/packed.tar.zst")")
+    limit_pack+=("$(timed "maxhub pack alone ($run)" "$MAXHUB" pack "$WORK/package" --no-update --output "$WORK/packed.tar.zst")")
     DIGEST=sha256:$(sha256sum "$WORK/packed.tar.zst" | cut -d' ' -f1)
     start_hub "$WORK/hub"
     trap cleanup EXIT
-    limit_send+=("$(seconds "curl upload alone ($run)" curl -sf -o /dev/null -X POST -T "$WORK/packed.tar.zst" \
+    limit_send+=("$(timed "curl upload alone ($run)" curl -sf -o /dev/null -X POST -T "$WORK/packed.tar.zst" \
         -H "Authorization: Bearer $ADMIN_TOKEN" "$HUB_URL/api/v1/blobs/uploads?digest=$DIGEST")")
     stop_hub
 done
@@ -74,7 +77,7 @@ start_nginx "$WORK/static"
 trap cleanup EXIT
 for run in $(seq 1 "$RUNS"); do
     rm -f "$WORK/fetched"
-    limit_pull+=("$(seconds "curl from nginx + openssl ($run)" bash -c \
+    limit_pull+=("$(timed "curl from nginx + openssl ($run)" bash -c \
         "curl -sf -o '$WORK/fetched' '$NGINX_URL/archive' && openssl dgst -sha256 '$WORK/fetched'")")
 done
 stop_nginx
@@ -102,12 +105,12 @@ oras_push=(); oras_pull=()
 for run in $(seq 1 "$RUNS"); do
     rm -rf "$WORK/registry" "$WORK/oras-out"
     start_registry
-    oras_push+=("$(seconds "oras push ($run)" bash -c "cd '$WORK/package' && '$PEERS_PYTHON' -c \"
+    oras_push+=("$(timed "oras push ($run)" bash -c "cd '$WORK/package' && '$PEERS_PYTHON' -c \"
 import oras.client
 oras.client.OrasClient(insecure=True).push(files=['model.bin'], target='$REGISTRY_HOST/bench/peers:1.0.0', quiet=True)
 \"")")
     mkdir -p "$WORK/oras-out"
-    oras_pull+=("$(seconds "oras pull + sha256sum ($run)" bash -c "'$PEERS_PYTHON' -c \"
+    oras_pull+=("$(timed "oras pull + sha256sum ($run)" bash -c "'$PEERS_PYTHON' -c \"
 import oras.client
 oras.client.OrasClient(insecure=True).pull(target='$REGISTRY_HOST/bench/peers:1.0.0', outdir='$WORK/oras-out')
 \" && sha256sum '$WORK/oras-out/model.bin'")")
@@ -134,13 +137,13 @@ ml_push=(); ml_pull=()
 for run in $(seq 1 "$RUNS"); do
     rm -rf "$WORK/mlflow" "$WORK/ml-out"
     start_mlflow
-    ml_push+=("$(seconds "mlflow log_artifact ($run)" env MLFLOW_TRACKING_URI="$MLFLOW_URL" "$PEERS_PYTHON" -c "
+    ml_push+=("$(timed "mlflow log_artifact ($run)" env MLFLOW_TRACKING_URI="$MLFLOW_URL" "$PEERS_PYTHON" -c "
 import mlflow
 with mlflow.start_run() as run:
     mlflow.log_artifact('$WORK/package/model.bin')
 open('$WORK/ml-run', 'w').write(run.info.run_id)
 ")")
-    ml_pull+=("$(seconds "mlflow download_artifacts ($run)" env MLFLOW_TRACKING_URI="$MLFLOW_URL" "$PEERS_PYTHON" -c "
+    ml_pull+=("$(timed "mlflow download_artifacts ($run)" env MLFLOW_TRACKING_URI="$MLFLOW_URL" "$PEERS_PYTHON" -c "
 import mlflow
 mlflow.artifacts.download_artifacts(run_id=open('$WORK/ml-run').read(), artifact_path='model.bin', dst_path='$WORK/ml-out')
 ")")

@@ -24,3 +24,18 @@ rate() { echo "scale=1; $1 / 1000000 / $2" | bc -l; }
 
 # random_file PATH MIB: incompressible bytes, like trained weights.
 random_file() { head -c "$(( $2 * 1024 * 1024 ))" /dev/urandom > "$1"; }
+
+# bench_package FOLDER NAME PURPOSE: a package folder with a minimal manifest for NAME@1.0.0 (weights added by the caller).
+bench_package() {
+    mkdir -p "$1"
+    cat > "$1/maxhub.yaml" <<YAML
+name: $2
+version: 1.0.0
+task: other
+description: A large package for the $3 benchmark.
+license: {code: MIT, weights: MIT, data: CC0-1.0}
+inputs: [{name: x, type: tensor}]
+outputs: [{name: y, type: tensor}]
+serving: {api: max, port: 5000, command: [python3, serve.py]}
+YAML
+}

@@ -29,17 +29,7 @@ timed() { sync; seconds "$@"; }
 cleanup() { stop_hub; stop_nginx; stop_registry; stop_mlflow; rm -rf "$WORK"; }
 trap cleanup EXIT
 
-mkdir -p "$WORK/package"
-cat > "$WORK/package/maxhub.yaml" <<YAML
-name: bench-peers
-version: 1.0.0
-task: other
-description: A large package for the peer benchmark.
-license: {code: MIT, weights: MIT, data: CC0-1.0}
-inputs: [{name: x, type: tensor}]
-outputs: [{name: y, type: tensor}]
-serving: {api: max, port: 5000, command: [python3, serve.py]}
-YAML
+bench_package "$WORK/package" bench-peers peer
 random_file "$WORK/package/model.bin" "$SIZE_MIB"
 cat "$WORK/package/model.bin" > /dev/null
 

@@ -6,20 +6,7 @@ source "$(dirname "$0")/common.sh"
 source "$(dirname "$0")/hub-common.sh"
 SIZE_MIB=${SIZE_MIB:-1024}
 
-make_package() {
-    mkdir -p "$1"
-    cat > "$1/maxhub.yaml" <<YAML
-name: $2
-version: 1.0.0
-task: other
-description: A large package for the publish benchmark.
-license: {code: MIT, weights: MIT, data: CC0-1.0}
-inputs: [{name: x, type: tensor}]
-outputs: [{name: y, type: tensor}]
-serving: {api: max, port: 5000, command: [python3, serve.py]}
-YAML
-}
-make_package "$WORK/package" bench-publish
+bench_package "$WORK/package" bench-publish publish
 random_file "$WORK/package/model.bin" "$SIZE_MIB"
 cat "$WORK/package/model.bin" > /dev/null
 
@@ -33,7 +20,7 @@ stop_hub
 rm -rf "$WORK/hub"
 
 # A second package with the same weights, so that the hub has none of its blobs.
-make_package "$WORK/fresh" bench-publish
+bench_package "$WORK/fresh" bench-publish publish
 mv "$WORK/package/model.bin" "$WORK/fresh/model.bin"
 start_hub "$WORK/hub"
 t_publish=$(seconds "maxhub publish DIR" "$MAXHUB" publish "$WORK/fresh" --url "$HUB_URL" --token "$ADMIN_TOKEN")

@@ -6,17 +6,7 @@ source "$(dirname "$0")/common.sh"
 source "$(dirname "$0")/hub-common.sh"
 SIZE_MIB=${SIZE_MIB:-1024}
 
-mkdir -p "$WORK/package"
-cat > "$WORK/package/maxhub.yaml" <<YAML
-name: bench-model
-version: 1.0.0
-task: other
-description: A large package for the pull benchmark.
-license: {code: MIT, weights: MIT, data: CC0-1.0}
-inputs: [{name: x, type: tensor}]
-outputs: [{name: y, type: tensor}]
-serving: {api: max, port: 5000, command: [python3, serve.py]}
-YAML
+bench_package "$WORK/package" bench-model pull
 random_file "$WORK/package/model.bin" "$SIZE_MIB"
 
 start_hub "$WORK/hub"

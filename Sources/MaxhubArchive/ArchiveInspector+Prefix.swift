@@ -22,15 +22,10 @@ extension ArchiveInspector {
                 entries.append(try session.inspect(entry))
                 continue
             }
-            var bytes: [UInt8] = []
-            bytes.reserveCapacity(Int(min(entry.declaredSize, Int64(maxBytes))))
-            entries.append(
-                try session.inspect(entry) { block, _ in
-                    let room = maxBytes - bytes.count
-                    if block.count > room { isTruncated = true }
-                    if room > 0 { bytes.append(contentsOf: block.prefix(room)) }
-                })
-            prefix = bytes
+            let kept = try Self.inspect(entry, in: session, keepingPrefix: maxBytes)
+            entries.append(kept.entry)
+            prefix = kept.prefix
+            isTruncated = kept.isTruncated
         }
         return PrefixReport(entries: entries, prefix: prefix, isTruncated: isTruncated)
     }
@@ -61,15 +56,25 @@ extension ArchiveInspector {
                 entries.append(try session.inspect(entry))
                 continue
             }
-            var bytes: [UInt8] = []
-            bytes.reserveCapacity(Int(min(entry.declaredSize, Int64(maxBytes))))
-            entries.append(
-                try session.inspect(entry) { block, _ in
-                    let room = maxBytes - bytes.count
-                    if room > 0 { bytes.append(contentsOf: block.prefix(room)) }
-                })
-            prefixes[entry.path] = bytes
+            let kept = try Self.inspect(entry, in: session, keepingPrefix: maxBytes)
+            entries.append(kept.entry)
+            prefixes[entry.path] = kept.prefix
         }
         return StreamReport(entries: entries, prefixes: prefixes)
+    }
+
+    /// Inspects one file entry and keeps its first `maxBytes`; whether it held more.
+    private static func inspect(
+        _ entry: EntrySafetyChecker.AdmittedEntry, in session: ArchiveReadSession, keepingPrefix maxBytes: Int
+    ) throws(ArchiveError) -> (entry: InspectedEntry, prefix: [UInt8], isTruncated: Bool) {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(Int(min(entry.declaredSize, Int64(maxBytes))))
+        var isTruncated = false
+        let inspected = try session.inspect(entry) { block, _ in
+            let room = maxBytes - bytes.count
+            if block.count > room { isTruncated = true }
+            if room > 0 { bytes.append(contentsOf: block.prefix(room)) }
+        }
+        return (inspected, bytes, isTruncated)
     }
 }

@@ -46,12 +46,7 @@ enum PublishCheck {
             let detail = error.description.replacingOccurrences(of: path, with: "the archive")
             throw .badRequest(detail, kind: "invalid-archive")
         }
-        let mismatches = PackageVerifier.verify(entries: entries, against: manifest)
-        guard mismatches.isEmpty else {
-            throw .badRequest(
-                "the archive does not match the manifest's files:", kind: "archive-mismatch",
-                errors: mismatches.map { ProblemDetails.Item(path: $0.path, message: $0.problem) })
-        }
+        try requireMatch(entries, manifest)
         return readme.map { ModelCard(bytes: $0) }
     }
 
@@ -68,13 +63,18 @@ enum PublishCheck {
                 return nil
             }
         }
-        let mismatches = PackageVerifier.verify(entries: report.entries, against: manifest)
+        try requireMatch(report.entries, manifest)
+        return CheckedArchive(card: card)
+    }
+
+    /// Throws archive-mismatch unless the entries are exactly the manifest's `files:`.
+    private static func requireMatch(_ entries: [InspectedEntry], _ manifest: Manifest) throws(HubError) {
+        let mismatches = PackageVerifier.verify(entries: entries, against: manifest)
         guard mismatches.isEmpty else {
             throw .badRequest(
                 "the archive does not match the manifest's files:", kind: "archive-mismatch",
                 errors: mismatches.map { ProblemDetails.Item(path: $0.path, message: $0.problem) })
         }
-        return CheckedArchive(card: card)
     }
 
     /// An archive found to match its manifest, and its model card if it has one.

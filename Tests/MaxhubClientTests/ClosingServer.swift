@@ -17,20 +17,7 @@ final class ClosingServer: @unchecked Sendable {
     init(closingAfter limit: Int, reply: [UInt8]? = nil) throws {
         self.limit = limit
         self.reply = reply
-        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard listener >= 0 else { throw TestFailure("socket: \(errno)") }
-        self.listener = listener
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(listener, $0, length) == 0 && listen(listener, 16) == 0 && getsockname(listener, $0, &length) == 0
-            }
-        }
-        guard bound else { throw TestFailure("bind: \(errno)") }
-        port = Int(UInt16(bigEndian: address.sin_port))
+        (listener, port) = try listenOnLoopback()
         let thread = Thread { [self] in serve() }
         thread.name = "closing-server"
         thread.start()
@@ -61,4 +48,24 @@ final class ClosingServer: @unchecked Sendable {
             close(connection)
         }
     }
+}
+
+/// A TCP socket listening on 127.0.0.1 at a free port: the socket and the port.
+func listenOnLoopback() throws -> (socket: Int32, port: Int) {
+    let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    guard listener >= 0 else { throw TestFailure("socket: \(errno)") }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let bound = withUnsafeMutablePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+            bind(listener, $0, length) == 0 && listen(listener, 16) == 0 && getsockname(listener, $0, &length) == 0
+        }
+    }
+    guard bound else {
+        close(listener)
+        throw TestFailure("bind: \(errno)")
+    }
+    return (listener, Int(UInt16(bigEndian: address.sin_port)))
 }

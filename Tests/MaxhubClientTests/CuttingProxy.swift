@@ -17,17 +17,7 @@ final class CuttingProxy: @unchecked Sendable {
     init(to target: Int, cuttingAfter limit: Int) throws {
         self.target = target
         self.limit = limit
-        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        self.listener = listener
-        var address = Self.loopback(port: 0)
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(listener, $0, length) == 0 && listen(listener, 16) == 0 && getsockname(listener, $0, &length) == 0
-            }
-        }
-        guard listener >= 0, bound else { throw TestFailure("proxy: \(errno)") }
-        port = Int(UInt16(bigEndian: address.sin_port))
+        (listener, port) = try listenOnLoopback()
         let thread = Thread { [self] in acceptLoop() }
         thread.name = "cutting-proxy"
         thread.start()

@@ -57,7 +57,9 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "_NIOFileSystem", package: "swift-nio"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
         .target(name: "CMemory"),
@@ -146,7 +148,11 @@ let package = Package(
         ),
         .testTarget(
             name: "MaxhubStoreTests",
-            dependencies: ["MaxhubStore", "MaxhubCore", "MaxhubJSON", "MaxhubTestSupport", .product(name: "NIOCore", package: "swift-nio")]
+            dependencies: [
+                "MaxhubStore", "MaxhubCore", "MaxhubJSON", "MaxhubTestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
         ),
         .testTarget(
             name: "MaxhubServerTests",

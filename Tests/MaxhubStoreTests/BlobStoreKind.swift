@@ -9,6 +9,8 @@ import Testing
 /// and its factory here, and passes the same tests.
 enum BlobStoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
     case files
+    /// SeaweedFS's S3 gateway (`SeaweedServer`), a new bucket for each store.
+    case s3
 
     var testDescription: String { rawValue }
 
@@ -19,6 +21,26 @@ enum BlobStoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible 
             let folder = try TestFolder()
             defer { folder.remove() }
             try await body(BlobHarness(store: FileBlobStore(root: folder.path), reopen: { FileBlobStore(root: folder.path) }))
+        case .s3:
+            let bucket = try await Self.newBucket()
+            try await body(BlobHarness(store: S3BlobStore(bucket: bucket), reopen: { S3BlobStore(bucket: bucket) }))
+        }
+    }
+
+    /// A new, empty bucket on the test process's SeaweedFS; the server's first seconds may refuse it.
+    static func newBucket() async throws -> S3Bucket {
+        let server = try await SeaweedServer.shared()
+        let bucket = S3Bucket(
+            location: try S3Bucket.Location(parsing: server.location(bucket: SeaweedServer.newBucketName())),
+            credentials: .init(accessKeyID: server.accessKey, secretAccessKey: server.secretKey))
+        let deadline = ContinuousClock.now + .seconds(30)
+        while true {
+            do {
+                try await bucket.create()
+                return bucket
+            } catch where ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(200))
+            }
         }
     }
 }

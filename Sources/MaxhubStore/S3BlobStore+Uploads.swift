@@ -1,0 +1,217 @@
+import Foundation
+import MaxhubCore
+import NIOCore
+
+extension S3BlobStore {
+    /// An upload as the bucket holds it.
+    struct UploadState {
+        var kind: UploadKind
+        /// The segments, by offset; each one's key ends in its offset.
+        var segments: [(offset: Int64, object: S3Bucket.Object)]
+        var size: Int64
+    }
+
+    public func startUpload(_ kind: UploadKind) async throws -> String {
+        let id = UUID().uuidString.lowercased()
+        try await bucket.put(Self.markerKey(id, kind), ByteBuffer())
+        await hashers.checkIn(id, DigestingHasher())
+        return id
+    }
+
+    public func append(
+        to upload: String, at offset: Int64, _ chunks: some AsyncSequence<ByteBuffer, any Error>, limit: Int64
+    ) async throws -> Int64 {
+        guard FileBlobStore.isUploadID(upload) else { throw BlobStoreError.uploadNotFound(upload) }
+        let held = await hashers.checkOut(upload)
+        // The hash of exactly the bytes the bucket holds, or nil once they may differ.
+        var matching: DigestingHasher? = held
+        do {
+            let state = try await state(of: upload)
+            guard offset == state.size else { throw BlobStoreError.offsetMismatch(expected: state.size, actual: offset) }
+            var running = try await runningHash(held, of: upload, state)
+            matching = running
+            // `pending` holds the bytes from `base` on that are not yet stored as a full segment: the last segment when
+            // it is short, then what arrives.
+            var base = state.size
+            var pending = ByteBuffer()
+            if let last = state.segments.last, last.object.size < partSize {
+                base = last.offset
+                guard let bytes = try await bucket.getAll(last.object.key, limit: partSize),
+                    bytes.readableBytes == Int(last.object.size)
+                else { throw S3Error.malformedAnswer("upload \(upload) changed while it was read") }
+                pending = bytes
+            }
+            var received = state.size
+            var storing: Task<Void, any Error>?
+            let bucket = self.bucket
+            let partSize = self.partSize
+            // Each full segment is stored while the next one arrives; one store at a time, so the bucket always holds
+            // a prefix of the upload.
+            func storeFullSegments() async throws {
+                while pending.readableBytes >= partSize, let segment = pending.readSlice(length: partSize) {
+                    try await storing?.value
+                    let key = Self.segmentKey(upload, at: base)
+                    storing = Task { try await bucket.put(key, segment) }
+                    base += Int64(partSize)
+                }
+                pending.discardReadBytes()
+            }
+            func storeTheRest() async throws {
+                try await storing?.value
+                storing = nil
+                if received > state.size && pending.readableBytes > 0 {
+                    try await bucket.put(Self.segmentKey(upload, at: base), pending)
+                }
+            }
+            do {
+                for try await chunk in chunks {
+                    guard received + Int64(chunk.readableBytes) <= limit else { throw BlobStoreError.tooLarge(limit: limit) }
+                    matching = nil
+                    chunk.withUnsafeReadableBytes { running.update($0) }
+                    pending.writeImmutableBuffer(chunk)
+                    received += Int64(chunk.readableBytes)
+                    try await storeFullSegments()
+                }
+            } catch {
+                // What arrived before the stream broke (or the limit was reached) stays, so the upload can resume.
+                try await storeTheRest()
+                matching = running
+                throw error
+            }
+            try await storeTheRest()
+            matching = running
+            // The marker's modification time is the upload's last activity, even when no bytes came.
+            try await bucket.put(Self.markerKey(upload, state.kind), ByteBuffer())
+            await hashers.checkIn(upload, running)
+            return received
+        } catch {
+            if let matching, (error as? BlobStoreError) != .uploadNotFound(upload) {
+                await hashers.checkIn(upload, matching)
+            } else {
+                await hashers.release(upload)
+            }
+            throw error
+        }
+    }
+
+    public func uploadSize(_ upload: String) async throws -> Int64 {
+        guard FileBlobStore.isUploadID(upload) else { throw BlobStoreError.uploadNotFound(upload) }
+        return try await state(of: upload).size
+    }
+
+    public func finishUpload(_ upload: String, expecting expected: Digest) async throws -> ArchiveReference {
+        guard FileBlobStore.isUploadID(upload) else { throw BlobStoreError.uploadNotFound(upload) }
+        let held = await hashers.checkOut(upload)
+        do {
+            let state = try await state(of: upload)
+            let digest = try await runningHash(held, of: upload, state).finalize()
+            guard digest == expected else {
+                throw BlobStoreError.digestMismatch(expected: expected, actual: digest, size: state.size)
+            }
+            let key = Self.blobKey(digest)
+            if let stored = try await bucket.head(key), stored.size == state.size {
+                await renew(digest)
+            } else {
+                try await compose(key, from: state.segments.map(\.object))
+            }
+            try await removeObjects(of: upload)
+            await hashers.release(upload)
+            return ArchiveReference(digest: digest, size: state.size)
+        } catch {
+            if (error as? BlobStoreError) != .uploadNotFound(upload) { try? await removeObjects(of: upload) }
+            await hashers.release(upload)
+            throw error
+        }
+    }
+
+    public func cancelUpload(_ upload: String) async throws {
+        guard FileBlobStore.isUploadID(upload) else { return }
+        try await removeObjects(of: upload)
+        await hashers.forget(upload)
+    }
+
+    public func removeAbandonedUploads(resumableOlderThan age: Duration) async throws -> Int {
+        let (seconds, attoseconds) = age.components
+        let cutoff = Date().addingTimeInterval(-(Double(seconds) + Double(attoseconds) / 1e18))
+        var uploads: [String: [S3Bucket.Object]] = [:]
+        for object in try await bucket.list(prefix: "uploads/") {
+            let parts = object.key.split(separator: "/", maxSplits: 2)
+            guard parts.count == 3 else { continue }
+            uploads[String(parts[1]), default: []].append(object)
+        }
+        var removed = 0
+        for (upload, objects) in uploads.sorted(by: { $0.key < $1.key }) {
+            if await hashers.isCheckedOut(upload) { continue }
+            let resumable = objects.contains { $0.key == Self.markerKey(upload, .resumable) }
+            if resumable, let newest = objects.map(\.lastModified).max(), newest >= cutoff { continue }
+            try await removeObjects(objects)
+            await hashers.forget(upload)
+            removed += 1
+        }
+        return removed
+    }
+
+    // MARK: The upload's objects
+
+    /// The upload's kind and segments; `uploadNotFound` when it has no marker (never started, finished or cancelled).
+    func state(of upload: String) async throws -> UploadState {
+        let prefix = Self.uploadPrefix(upload)
+        var kind: UploadKind?
+        var segments: [(offset: Int64, object: S3Bucket.Object)] = []
+        for object in try await bucket.list(prefix: prefix) {
+            let name = object.key.dropFirst(prefix.count)
+            if name == ".\(UploadKind.resumable.rawValue)" {
+                kind = .resumable
+            } else if name == ".\(UploadKind.monolithic.rawValue)" {
+                kind = kind ?? .monolithic
+            } else if name.count == 16, let offset = Int64(name) {
+                segments.append((offset, object))
+            }
+        }
+        guard let kind else { throw BlobStoreError.uploadNotFound(upload) }
+        segments.sort { $0.offset < $1.offset }
+        var size: Int64 = 0
+        for (index, segment) in segments.enumerated() {
+            let isLast = index == segments.count - 1
+            guard segment.offset == size, segment.object.size > 0, isLast || segment.object.size == Int64(partSize) else {
+                throw S3Error.malformedAnswer("upload \(upload) has a segment at \(segment.offset) of \(segment.object.size) bytes where byte \(size) was expected")
+            }
+            size += segment.object.size
+        }
+        return UploadState(kind: kind, segments: segments, size: size)
+    }
+
+    /// `held` when it has hashed exactly the upload's bytes, else a hash rebuilt by reading the segments back (the
+    /// appends were made by another process, or before a restart).
+    private func runningHash(_ held: DigestingHasher?, of upload: String, _ state: UploadState) async throws -> DigestingHasher {
+        if let held, held.byteCount == state.size { return held }
+        var hasher = DigestingHasher()
+        for segment in state.segments {
+            let found = try await bucket.get(segment.object.key) { chunk in chunk.withUnsafeReadableBytes { hasher.update($0) } }
+            guard found else { throw BlobStoreError.uploadNotFound(upload) }
+        }
+        guard hasher.byteCount == state.size else {
+            throw S3Error.malformedAnswer("upload \(upload) changed while it was hashed")
+        }
+        return hasher
+    }
+
+    private func removeObjects(of upload: String) async throws {
+        try await removeObjects(try await bucket.list(prefix: Self.uploadPrefix(upload)))
+    }
+
+    /// Removes the markers first, so that the upload is gone at once, then the segments, a few at a time.
+    private func removeObjects(_ objects: [S3Bucket.Object]) async throws {
+        let markers = objects.filter { $0.key.split(separator: "/").last?.hasPrefix(".") == true }
+        for marker in markers { try await bucket.delete(marker.key) }
+        let bucket = self.bucket
+        let rest = objects.filter { object in !markers.contains { $0.key == object.key } }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for (index, object) in rest.enumerated() {
+                if index >= 8 { try await group.next() }
+                group.addTask { try await bucket.delete(object.key) }
+            }
+            try await group.waitForAll()
+        }
+    }
+}

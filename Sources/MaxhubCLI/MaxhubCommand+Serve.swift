@@ -6,7 +6,7 @@ import MaxhubServer
 extension MaxhubCommand {
     struct Serve: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Run the hub: the catalog API and blob store, on SQLite and files under one data folder.",
+            abstract: "Run the hub: the catalog API and blob store, on SQLite and files under one data folder, or blobs in S3.",
             discussion: """
                 An empty data folder gets its database and a first admin token, written to DIR/admin.token (mode 0600) \
                 and printed once. SIGINT or SIGTERM stops the hub gracefully.
@@ -30,6 +30,23 @@ extension MaxhubCommand {
         @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
         var logLevel = "info"
 
+        @Option(
+            name: .customLong("blobs"),
+            help: ArgumentHelp(
+                "Keep the blobs in an S3-compatible bucket: 's3://BUCKET?endpoint=URL&region=REGION' (default: $MAXHUB_BLOBS_URL, else DIR/blobs).",
+                discussion: "Credentials come from AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN."))
+        var blobs: String?
+
+        @Option(
+            name: .customLong("blob-redirect"),
+            help: "With --blobs: answer downloads with 307 to a presigned URL of the store (true), or stream them through the hub (false).")
+        var blobRedirect = true
+
+        var blobsLocation: String? {
+            if let blobs { return blobs }
+            return ProcessInfo.processInfo.environment["MAXHUB_BLOBS_URL"].flatMap { $0.isEmpty ? nil : $0 }
+        }
+
         func validate() throws {
             guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
             guard maxUploadSize > 0 else { throw ValidationError("--max-upload-size must be positive") }
@@ -45,7 +62,9 @@ extension MaxhubCommand {
                 port: port,
                 maxUploadSize: maxUploadSize,
                 anonymousRead: !noAnonymousRead,
-                logLevel: level
+                logLevel: level,
+                blobsLocation: blobsLocation,
+                blobRedirect: blobRedirect
             )
             do {
                 try await HubServer.run(configuration) { announcement in
@@ -55,6 +74,8 @@ extension MaxhubCommand {
                     }
                     Terminal.standardOutput.writeLine("maxhub listening on \(announcement.url)")
                 }
+            } catch HubServerError.cannotStart(let reason) {
+                throw CLIFailure("cannot start the hub: \(reason)")
             } catch {
                 throw CLIFailure("the hub stopped: \(error)")
             }

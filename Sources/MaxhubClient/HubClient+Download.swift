@@ -34,11 +34,27 @@ extension HubClient {
             request.headers.add(name: "Range", value: "bytes=\(offset)-")
             request.headers.add(name: "If-Range", value: "\"\(digest)\"")
         }
-        let response: HTTPClientResponse
+        var response: HTTPClientResponse
         do {
             response = try await http.execute(request, timeout: .hours(24))
         } catch {
             throw HubClientError.unreachable(baseURL, "\(error)")
+        }
+        if [301, 302, 303, 307, 308].contains(response.status.code) {
+            // A hub whose blobs live in an object store sends the download there, to a URL that carries its own
+            // authorization: the hub's token and If-Range (the store's ETag is not the digest) stay behind; the range
+            // and the check of the digest below work as ever.
+            guard let location = response.headers.first(name: "Location") else {
+                throw HubClientError.unexpectedAnswer("a redirect for blob \(digest) without a Location")
+            }
+            _ = try? await response.body.collect(upTo: 1 << 20)
+            var direct = HTTPClientRequest(url: Self.resolve(location, against: baseURL))
+            if offset > 0 { direct.headers.add(name: "Range", value: "bytes=\(offset)-") }
+            do {
+                response = try await http.execute(direct, timeout: .hours(24))
+            } catch {
+                throw HubClientError.unreachable(baseURL, "the blob store it redirected to: \(error)")
+            }
         }
         let resumed: Bool
         switch response.status.code {
@@ -87,6 +103,13 @@ extension HubClient {
             throw HubClientError.interrupted(baseURL, "\(written) of \(size) bytes arrived: \(error)")
         }
         return (hasher.finalize(), resumed)
+    }
+
+    /// A `Location` made absolute.
+    static func resolve(_ location: String, against base: String) -> String {
+        if location.hasPrefix("http://") || location.hasPrefix("https://") { return location }
+        guard let url = URL(string: location, relativeTo: URL(string: base)) else { return location }
+        return url.absoluteString
     }
 
     /// A hasher that has read the whole file, for continuing a download.

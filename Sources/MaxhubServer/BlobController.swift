@@ -58,6 +58,14 @@ struct BlobController<Catalog: CatalogStore, Blobs: BlobStore> {
         if let tags = request.headers[.ifNoneMatch], Self.matches(tags, digest) {
             return Response(status: .notModified, headers: headers, body: ResponseBody())
         }
+        if configuration.blobRedirect, let url = blobs.directURL(for: digest, lifetime: configuration.blobRedirectLifetime) {
+            // The store serves the bytes (and the range); the URL lives minutes, so nobody may keep it.
+            var redirect = HTTPFields()
+            redirect[.location] = url
+            redirect[.cacheControl] = "no-store"
+            redirect[.dockerContentDigest] = digest.description
+            return Response(status: .temporaryRedirect, headers: redirect, body: ResponseBody())
+        }
         var range: Range<Int64>? = nil
         if let header = request.headers[.range], let requested = ByteRange(header: header), Self.rangeApplies(request, digest) {
             guard let resolved = requested.resolve(size: size) else {

@@ -22,6 +22,14 @@ public struct HubConfiguration: Sendable {
     /// The key of the web catalog's CSRF tokens. `maxhub serve` keeps it in `DIR/web.secret`, so that forms outlive a
     /// restart; by default a random one.
     public var webSecret: [UInt8]
+    /// Where the blobs live: nil for the data folder, else an S3-compatible bucket,
+    /// `s3://BUCKET?endpoint=URL&region=REGION` (credentials from `AWS_ACCESS_KEY_ID` and `AWS_SECRET_ACCESS_KEY`).
+    public var blobsLocation: String?
+    /// Whether a download from a store that can give a direct URL (S3's presigned GET) answers `307` to it, rather than
+    /// streaming the blob through the hub.
+    public var blobRedirect: Bool
+    /// How long such a URL stays valid.
+    public var blobRedirectLifetime: Duration
 
     public init(
         dataDirectory: String,
@@ -33,7 +41,10 @@ public struct HubConfiguration: Sendable {
         resumableUploadLifetime: Duration = .seconds(24 * 3600),
         archiveLimits: ArchiveLimits = ArchiveLimits(maxTotalSize: 64 << 30, maxEntryCount: 100_000),
         logLevel: Logger.Level = .info,
-        webSecret: [UInt8] = (0..<32).map { _ in UInt8.random(in: .min ... .max) }
+        webSecret: [UInt8] = (0..<32).map { _ in UInt8.random(in: .min ... .max) },
+        blobsLocation: String? = nil,
+        blobRedirect: Bool = true,
+        blobRedirectLifetime: Duration = .seconds(300)
     ) {
         self.dataDirectory = dataDirectory
         self.host = host
@@ -45,5 +56,8 @@ public struct HubConfiguration: Sendable {
         self.archiveLimits = archiveLimits
         self.logLevel = logLevel
         self.webSecret = webSecret
+        self.blobsLocation = blobsLocation
+        self.blobRedirect = blobRedirect
+        self.blobRedirectLifetime = blobRedirectLifetime
     }
 }

@@ -25,7 +25,19 @@ public enum HubServer {
         maxhub_fix_mmap_threshold(128 << 10)
         try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
         let catalog = try SQLiteCatalogStore(path: (configuration.dataDirectory as NSString).appendingPathComponent(catalogFileName))
-        let blobs = FileBlobStore(root: configuration.dataDirectory)
+        if let location = configuration.blobsLocation {
+            let blobs = try await openBucket(location, logger: logger)
+            try await serve(configuration, catalog: catalog, blobs: blobs, logger: logger, announce: announce)
+        } else {
+            let blobs = FileBlobStore(root: configuration.dataDirectory)
+            try await serve(configuration, catalog: catalog, blobs: blobs, logger: logger, announce: announce)
+        }
+    }
+
+    private static func serve(
+        _ configuration: HubConfiguration, catalog: some CatalogStore, blobs: some BlobStore, logger: Logger,
+        announce: @escaping @Sendable (HubAnnouncement) -> Void
+    ) async throws {
         let removed = try await blobs.removeAbandonedUploads(resumableOlderThan: configuration.resumableUploadLifetime)
         if removed > 0 { logger.info("removed abandoned uploads", metadata: ["count": "\(removed)"]) }
         let adminToken = try await bootstrapAdmin(catalog: catalog, dataDirectory: configuration.dataDirectory, logger: logger)
@@ -36,6 +48,32 @@ public enum HubServer {
             announce(HubAnnouncement(url: "http://\(host.contains(":") ? "[\(host)]" : host):\(port)", adminToken: adminToken))
         }
         try await app.runService()
+    }
+
+    /// The S3 store at `location`, once it has answered a listing with the environment's credentials: a store that
+    /// is unreachable, unknown or refuses them stops the hub before it listens.
+    static func openBucket(_ location: String, logger: Logger) async throws -> S3BlobStore {
+        let parsed: S3Bucket.Location
+        do {
+            parsed = try S3Bucket.Location(parsing: location)
+        } catch {
+            throw HubServerError.cannotStart(error.description)
+        }
+        let environment = ProcessInfo.processInfo.environment
+        guard let key = environment["AWS_ACCESS_KEY_ID"], !key.isEmpty, let secret = environment["AWS_SECRET_ACCESS_KEY"],
+            !secret.isEmpty
+        else {
+            throw HubServerError.cannotStart("the blob store \(parsed) needs AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY")
+        }
+        let token = environment["AWS_SESSION_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
+        let bucket = S3Bucket(location: parsed, credentials: .init(accessKeyID: key, secretAccessKey: secret, sessionToken: token))
+        do {
+            try await bucket.check()
+        } catch let error as S3Error {
+            throw HubServerError.cannotStart(error.description)
+        }
+        logger.info("blobs in an object store", metadata: ["store": "\(parsed)"])
+        return S3BlobStore(bucket: bucket)
     }
 
     /// On a hub without tokens, makes an admin token and writes it to `DIR/admin.token` (mode 0600). Returns the secret
@@ -86,10 +124,13 @@ public enum HubServer {
 
 public enum HubServerError: Error, CustomStringConvertible {
     case cannotWrite(String, Int32)
+    /// Configuration the hub cannot run with, found before it listens.
+    case cannotStart(String)
 
     public var description: String {
         switch self {
         case .cannotWrite(let path, let code): "cannot write \(path): \(String(cString: strerror(code)))"
+        case .cannotStart(let reason): reason
         }
     }
 }

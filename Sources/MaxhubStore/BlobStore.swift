@@ -51,4 +51,12 @@ public protocol BlobStore: Sendable {
     /// within the grace): the hub renews a blob that a curator asks about before publishing it. Unknown digests are
     /// ignored.
     func renew(_ digest: Digest) async
+
+    /// A URL that reads the blob straight from the store, without the hub, for `lifetime`; nil when the store has no
+    /// such thing (files). The hub redirects downloads there.
+    func directURL(for digest: Digest, lifetime: Duration) -> String?
+}
+
+extension BlobStore {
+    public func directURL(for digest: Digest, lifetime: Duration) -> String? { nil }
 }

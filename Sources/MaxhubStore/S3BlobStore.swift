@@ -115,6 +115,11 @@ public struct S3BlobStore: BlobStore {
         bucket.presignedGET(Self.blobKey(digest), expires: expires)
     }
 
+    /// A presigned GET.
+    public func directURL(for digest: Digest, lifetime: Duration) -> String? {
+        presignedURL(for: digest, expires: max(1, Int(lifetime.components.seconds)))
+    }
+
     // MARK: Keys
 
     static func blobKey(_ digest: Digest) -> String { "blobs/\(Digest.algorithm)/\(digest.hex)" }

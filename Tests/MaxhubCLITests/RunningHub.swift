@@ -10,7 +10,7 @@ final class RunningHub {
     private(set) var output = ""
 
     /// Starts the hub and waits until it says where it listens.
-    init(dataFolder: String, arguments: [String] = []) throws {
+    init(dataFolder: String, arguments: [String] = [], environment: [String: String] = [:]) throws {
         self.dataFolder = dataFolder
         outputFile = dataFolder + ".out-\(UUID().uuidString)"
         FileManager.default.createFile(atPath: outputFile, contents: nil)
@@ -19,6 +19,7 @@ final class RunningHub {
         process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: outputFile))
         process.standardError = FileHandle.standardError
         process.standardInput = FileHandle.nullDevice
+        if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         try process.run()
         let deadline = Date().addingTimeInterval(30)
         while Date() < deadline {

@@ -30,6 +30,43 @@ public final class SeaweedServer: Sendable {
         "s3://\(bucket)?endpoint=\(endpoint)&region=us-east-1"
     }
 
+    /// Sends one SigV4-signed request with curl (`--aws-sigv4`), a client that is not maxhub's; returns the status and
+    /// the body. `path` is `/BUCKET[/KEY][?QUERY]`.
+    public func curl(_ method: String, _ path: String, secret: String? = nil) throws -> (status: Int, body: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+        process.arguments = [
+            "-s", "-X", method, "--aws-sigv4", "aws:amz:us-east-1:s3", "--user", "\(accessKey):\(secret ?? secretKey)",
+            "-w", "\n%{http_code}", endpoint + path,
+        ]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        var lines = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+        let status = Int(lines.popLast() ?? "") ?? 0
+        return (status, lines.joined(separator: "\n"))
+    }
+
+    /// Makes a new bucket and returns its name; the server's first seconds may refuse it.
+    public func makeBucket() throws -> String {
+        let name = Self.newBucketName()
+        let deadline = Date().addingTimeInterval(30)
+        while true {
+            let answer = try curl("PUT", "/\(name)")
+            if answer.status == 200 { return name }
+            guard Date() < deadline else { throw Failure("SeaweedFS refused the bucket \(name): \(answer.status) \(answer.body)") }
+            Thread.sleep(forTimeInterval: 0.2)
+        }
+    }
+
+    /// The variables a hub needs to reach this server as a blob store.
+    public var environment: [String: String] {
+        ["AWS_ACCESS_KEY_ID": accessKey, "AWS_SECRET_ACCESS_KEY": secretKey]
+    }
+
     /// A bucket name no other test uses.
     public static func newBucketName() -> String {
         "t-" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(20)

@@ -633,6 +633,25 @@ paths:
               $ref: "#/components/headers/ETag"
             Cache-Control:
               $ref: "#/components/headers/CacheControl"
+        "307":
+          description: |
+            A hub whose blobs live in an object store (`maxhub serve --blobs s3://...`) sends the download there:
+            `Location` is a presigned URL of short life (5 minutes) that carries its own authorization, so the hub's
+            token must not follow it. The store answers `Range` as above; it does not know the digest as an entity
+            tag, so `If-Range` must not follow either, and the client checks the digest itself.
+            `--blob-redirect=false` streams the blob through the hub instead.
+          headers:
+            Location:
+              description: The presigned URL.
+              schema:
+                type: string
+                format: uri
+            Cache-Control:
+              description: "`no-store`: the URL expires."
+              schema:
+                type: string
+            Docker-Content-Digest:
+              $ref: "#/components/headers/DockerContentDigest"
         "400":
           $ref: "#/components/responses/BadRequest"
         "401":

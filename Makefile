@@ -21,7 +21,7 @@ MAXHUB := .build/debug/maxhub
 # The binary `make images` puts in the hub's image (.build/release/maxhub after `swift build -c release`).
 HUB_BINARY ?= $(MAXHUB)
 
-.PHONY: all run test fuzz fuzz-smoke build catalog deps test-deps bench-deps venv schema web spdx bench bench-hash bench-pack bench-hub bench-pull bench-publish bench-parallel bench-peers images image-deps faults clean help
+.PHONY: all run test fuzz fuzz-smoke build catalog deps test-deps bench-deps venv schema web spdx bench bench-hash bench-pack bench-hub bench-pull bench-publish bench-parallel bench-peers bench-s3 images image-deps faults clean help
 
 all: build
 
@@ -154,6 +154,11 @@ bench-publish: deps bench-deps
 
 ## maxhub against oras-py with Debian's docker-registry and MLflow's server with proxied artifacts, publish and pull
 ## of the same 1 GiB, with curl + nginx + openssl as the limit (median of 3 runs each).
+## The hub with its blobs in S3 (SeaweedFS) against on files: publish, and pull through the 307 and through the hub.
+bench-s3: deps bench-deps venv
+	$(SWIFT) build -c release --product maxhub
+	bench/s3.sh
+
 bench-peers: deps bench-deps .venv-peers/.installed
 	@$(MAKE) --no-print-directory deps SYSTEM_PACKAGES="docker-registry"
 	$(SWIFT) build -c release --product maxhub

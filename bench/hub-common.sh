@@ -3,10 +3,11 @@
 # free_port: a TCP port nothing listens on.
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }
 
-# start_hub DATA_FOLDER: starts the release hub on a free port; sets HUB_PID, HUB_URL and ADMIN_TOKEN.
+# start_hub DATA_FOLDER [SERVE_ARGUMENTS...]: starts the release hub on a free port; sets HUB_PID, HUB_URL and
+# ADMIN_TOKEN.
 start_hub() {
-    local data=$1
-    "$MAXHUB" serve --data "$data" --port 0 --log-level warning > "$WORK/hub.out" 2> "$WORK/hub.err" &
+    local data=$1; shift
+    "$MAXHUB" serve --data "$data" --port 0 --log-level warning "$@" > "$WORK/hub.out" 2> "$WORK/hub.err" &
     HUB_PID=$!
     for _ in $(seq 1 200); do
         HUB_URL=$(sed -n 's/^maxhub listening on //p' "$WORK/hub.out")

@@ -30,32 +30,7 @@ for _ in $(seq 1 100); do
     sleep 0.1
 done
 
-admin=$(cat "$data/admin.token")
-reviewer_file="$data/demo-reviewer.token"
-if [[ ! -s "$reviewer_file" ]] || ! "$maxhub" token list --url "$url" --token "$admin" --json |
-    grep -q '"user" *: *"demo-reviewer"'; then
-    (umask 077 && "$maxhub" token create --user demo-reviewer --role reviewer --url "$url" --token "$admin" > "$reviewer_file")
-fi
-reviewer=$(cat "$reviewer_file")
-
-for manifest in "$root"/catalog/*/maxhub.yaml; do
-    package=$(dirname "$manifest")
-    name=$(sed -n 's/^name: *//p' "$manifest")
-    version=$(sed -n 's/^version: *//p' "$manifest")
-    state=$("$maxhub" info "$name@$version" --url "$url" --token "$admin" --json 2>/dev/null |
-        sed -n 's/.*"state" *: *"\([a-z]*\)".*/\1/p' | head -n 1 || true)
-    if [[ -z "$state" ]]; then
-        "$maxhub" publish "$package" --url "$url" --token "$admin" > /dev/null
-        state=pending
-        echo "published $name@$version"
-    fi
-    if [[ "$state" == pending ]]; then
-        "$maxhub" review approve "$name@$version" --url "$url" --token "$reviewer" --note "catalog package built by make catalog" > /dev/null
-        state=approved
-        echo "approved  $name@$version"
-    fi
-    echo "          $name@$version is $state"
-done
+MAXHUB="$maxhub" "$root/scripts/publish-catalog.sh" "$url" "$data/admin.token" "$data/demo-reviewer.token"
 
 cat <<TEXT
 

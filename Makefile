@@ -2,6 +2,7 @@
 #
 #   make run    build, build the catalog, start the hub on 127.0.0.1:8080 (data in .maxhub-data/) with every catalog
 #               package published and approved
+#   make run-cluster  the same on PostgreSQL and SeaweedFS, 3 replicas behind nginx (data in .maxhub-cluster/)
 #   make test   install what is missing, build, run every test
 #   make images build the container images with podman (the hub's and the catalog's), from Debian's mirror and PyPI
 #   make fuzz   run each fuzz target of Fuzz/ for FUZZ_SECONDS (600) or FUZZ_RUNS (1000000) inputs, whichever first
@@ -14,14 +15,14 @@ PYTHON ?= python3
 VENV := .venv
 VENV_STAMP := $(VENV)/.installed
 SYSTEM_PACKAGES := libarchive-dev libsqlite3-dev libssl-dev libcurl4-openssl-dev zstd curl bubblewrap
-# What only the tests need: the browser the web catalog's tests drive.
-TEST_PACKAGES := chromium chromium-driver
+# What only the tests need: the browser the web catalog's tests drive, and the PostgreSQL the catalog store's tests start.
+TEST_PACKAGES := chromium chromium-driver postgresql
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 MAXHUB := .build/debug/maxhub
 # The binary `make images` puts in the hub's image (.build/release/maxhub after `swift build -c release`).
 HUB_BINARY ?= $(MAXHUB)
 
-.PHONY: all run test fuzz fuzz-smoke build catalog deps test-deps bench-deps venv schema web spdx bench bench-hash bench-pack bench-hub bench-pull bench-publish bench-parallel bench-peers bench-s3 images image-deps faults clean help
+.PHONY: all run run-cluster test fuzz fuzz-smoke build catalog deps test-deps bench-deps venv schema web spdx bench bench-hash bench-pack bench-hub bench-pull bench-publish bench-parallel bench-peers bench-s3 images image-deps faults clean help
 
 all: build
 
@@ -107,6 +108,12 @@ fuzz-smoke: deps
 ## Running it again reuses the data, the tokens and what is already published.
 run: build catalog
 	MAXHUB="$(CURDIR)/$(MAXHUB)" scripts/run-demo.sh "$(CURDIR)/.maxhub-data" 8080
+
+## The scaled-out demo: PostgreSQL, SeaweedFS, 3 replicas behind nginx (deploy/nginx.conf) on 127.0.0.1:8080, with every
+## catalog package published and approved; data in .maxhub-cluster/. Ctrl-C stops it all. See deploy/README.md.
+run-cluster: build catalog venv
+	@$(MAKE) --no-print-directory deps SYSTEM_PACKAGES="postgresql nginx"
+	MAXHUB="$(CURDIR)/$(MAXHUB)" scripts/run-cluster.sh "$(CURDIR)/.maxhub-cluster"
 
 ## The container images, without a registry: a debootstrapped Debian base (localhost/maxhub/base:bookworm), each
 ## catalog package's serving image (as its maxhub.yaml's serving.image names it) and the hub's (localhost/maxhub/hub,

@@ -6,7 +6,7 @@ import MaxhubServer
 extension MaxhubCommand {
     struct Serve: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Run the hub: the catalog API and blob store, on SQLite and files under one data folder, or blobs in S3.",
+            abstract: "Run the hub: the catalog API and blob store, on SQLite and files under one data folder, or PostgreSQL and S3.",
             discussion: """
                 An empty data folder gets its database and a first admin token, written to DIR/admin.token (mode 0600) \
                 and printed once. SIGINT or SIGTERM stops the hub gracefully.
@@ -31,6 +31,11 @@ extension MaxhubCommand {
         var logLevel = "info"
 
         @Option(
+            name: .customLong("database"),
+            help: "Keep the catalog in PostgreSQL: 'postgres://USER[:PASSWORD]@HOST:PORT/DB', a unix socket with ?host=/FOLDER (default: $MAXHUB_DATABASE_URL, else DIR/catalog.sqlite).")
+        var database: String?
+
+        @Option(
             name: .customLong("blobs"),
             help: ArgumentHelp(
                 "Keep the blobs in an S3-compatible bucket: 's3://BUCKET?endpoint=URL&region=REGION' (default: $MAXHUB_BLOBS_URL, else DIR/blobs).",
@@ -41,6 +46,11 @@ extension MaxhubCommand {
             name: .customLong("blob-redirect"),
             help: "With --blobs: answer downloads with 307 to a presigned URL of the store (true), or stream them through the hub (false).")
         var blobRedirect = true
+
+        var databaseURL: String? {
+            if let database { return database }
+            return ProcessInfo.processInfo.environment["MAXHUB_DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
+        }
 
         var blobsLocation: String? {
             if let blobs { return blobs }
@@ -63,6 +73,7 @@ extension MaxhubCommand {
                 maxUploadSize: maxUploadSize,
                 anonymousRead: !noAnonymousRead,
                 logLevel: level,
+                databaseURL: databaseURL,
                 blobsLocation: blobsLocation,
                 blobRedirect: blobRedirect
             )

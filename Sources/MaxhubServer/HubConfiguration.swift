@@ -22,6 +22,9 @@ public struct HubConfiguration: Sendable {
     /// The key of the web catalog's CSRF tokens. `maxhub serve` keeps it in `DIR/web.secret`, so that forms outlive a
     /// restart; by default a random one.
     public var webSecret: [UInt8]
+    /// Where the catalog lives: nil for `catalog.sqlite` in the data folder, else a PostgreSQL URL,
+    /// `postgres://USER[:PASSWORD]@HOST:PORT/DATABASE` (a unix socket with `?host=/FOLDER`).
+    public var databaseURL: String?
     /// Where the blobs live: nil for the data folder, else an S3-compatible bucket,
     /// `s3://BUCKET?endpoint=URL&region=REGION` (credentials from `AWS_ACCESS_KEY_ID` and `AWS_SECRET_ACCESS_KEY`).
     public var blobsLocation: String?
@@ -42,6 +45,7 @@ public struct HubConfiguration: Sendable {
         archiveLimits: ArchiveLimits = ArchiveLimits(maxTotalSize: 64 << 30, maxEntryCount: 100_000),
         logLevel: Logger.Level = .info,
         webSecret: [UInt8] = (0..<32).map { _ in UInt8.random(in: .min ... .max) },
+        databaseURL: String? = nil,
         blobsLocation: String? = nil,
         blobRedirect: Bool = true,
         blobRedirectLifetime: Duration = .seconds(300)
@@ -56,6 +60,7 @@ public struct HubConfiguration: Sendable {
         self.archiveLimits = archiveLimits
         self.logLevel = logLevel
         self.webSecret = webSecret
+        self.databaseURL = databaseURL
         self.blobsLocation = blobsLocation
         self.blobRedirect = blobRedirect
         self.blobRedirectLifetime = blobRedirectLifetime

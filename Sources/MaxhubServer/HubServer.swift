@@ -5,8 +5,9 @@ import Logging
 import MaxhubCore
 import MaxhubStore
 
-/// `maxhub serve`: opens (or creates) the data folder, makes the first admin token on an empty hub, removes what dead
-/// uploads left, and runs the hub until SIGINT or SIGTERM.
+/// `maxhub serve`: opens (or creates) the data folder, the catalog (SQLite in the folder, or PostgreSQL) and the blob
+/// store (the folder, or an S3 bucket), makes the first admin token on an empty hub, removes what dead uploads left,
+/// and runs the hub until SIGINT or SIGTERM.
 public enum HubServer {
     public static let catalogFileName = "catalog.sqlite"
     public static let adminTokenFileName = "admin.token"
@@ -24,7 +25,32 @@ public enum HubServer {
         // streams (bench/hub-transfer.sh).
         maxhub_fix_mmap_threshold(128 << 10)
         try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
-        let catalog = try SQLiteCatalogStore(path: (configuration.dataDirectory as NSString).appendingPathComponent(catalogFileName))
+        if let url = configuration.databaseURL {
+            let catalog: PostgresCatalogStore
+            do {
+                catalog = try await PostgresCatalogStore.connect(url: url, logger: logger)
+            } catch let error as CatalogStorageError {
+                throw HubServerError.cannotStart(error.description)
+            }
+            logger.info("catalog in PostgreSQL")
+            do {
+                try await serve(configuration, catalog: catalog, logger: logger, announce: announce)
+            } catch {
+                await catalog.shutdown()
+                throw error
+            }
+            await catalog.shutdown()
+        } else {
+            let catalog = try SQLiteCatalogStore(path: (configuration.dataDirectory as NSString).appendingPathComponent(catalogFileName))
+            try await serve(configuration, catalog: catalog, logger: logger, announce: announce)
+        }
+    }
+
+    /// Serves the catalog with the blob store the configuration names.
+    private static func serve(
+        _ configuration: HubConfiguration, catalog: some CatalogStore, logger: Logger,
+        announce: @escaping @Sendable (HubAnnouncement) -> Void
+    ) async throws {
         if let location = configuration.blobsLocation {
             let blobs = try await openBucket(location, logger: logger)
             try await serve(configuration, catalog: catalog, blobs: blobs, logger: logger, announce: announce)

@@ -10,8 +10,13 @@ enum FullTextQuery {
     /// The FTS5 query for `text`, or nil when it has no words.
     static func expression(for text: String?) -> String? {
         guard let text else { return nil }
-        let words = text.split { !($0.isLetter || $0.isNumber) }.prefix(maximumWords)
+        let words = words(in: text).prefix(maximumWords)
         guard !words.isEmpty else { return nil }
         return words.map { "\"\($0)\"*" }.joined(separator: " AND ")
+    }
+
+    /// The words of `text`: its runs of letters and digits, everything else a separator.
+    static func words(in text: String) -> [Substring] {
+        text.split { !($0.isLetter || $0.isNumber) }
     }
 }

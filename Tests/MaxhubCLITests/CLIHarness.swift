@@ -3,7 +3,7 @@ import Testing
 
 /// Runs the built `maxhub` binary as a user would, in a temporary folder.
 struct CLIHarness {
-    struct Result {
+    struct Result: Sendable {
         var status: Int32
         var stdout: String
         var stderr: String

@@ -1,8 +1,9 @@
 import Foundation
 import Testing
 
-/// `maxhub serve` run as a process on a free port over a data folder, as an operator runs it.
-final class RunningHub {
+/// `maxhub serve` run as a process on a free port over a data folder, as an operator runs it. One test uses it at a
+/// time, from whichever thread runs the test.
+final class RunningHub: @unchecked Sendable {
     let process = Process()
     let dataFolder: String
     let outputFile: String
@@ -57,7 +58,7 @@ struct HubProcessError: Error, CustomStringConvertible {
 
 /// Runs curl, the way an HTTP client outside maxhub talks to the hub.
 enum Curl {
-    struct Result {
+    struct Result: Sendable {
         var status: Int
         var body: String
     }

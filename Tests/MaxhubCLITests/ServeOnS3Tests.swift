@@ -12,57 +12,57 @@ struct ServeOnS3Tests {
         defer { harness.cleanUp() }
         let data = harness.url("hub").path
         let location = server.location(bucket: bucket)
-        let hub = try RunningHub(dataFolder: data, arguments: ["--blobs", location], environment: server.environment)
+        let hub = try await RunningHub.starting(dataFolder: data, arguments: ["--blobs", location], environment: server.environment)
         defer { hub.stop() }
         let admin = try #require(hub.printedAdminToken)
-        func token(_ user: String, _ role: String) throws -> String {
-            try harness.run("token", "create", "--user", user, "--role", role, "--url", hub.url, "--token", admin).stdout
+        func token(_ user: String, _ role: String) async throws -> String {
+            try await harness.running("token", "create", "--user", user, "--role", role, "--url", hub.url, "--token", admin).stdout
                 .trimmingCharacters(in: .newlines)
         }
-        let curator = try token("carl", "curator")
-        let reviewer = try token("rita", "reviewer")
+        let curator = try await token("carl", "curator")
+        let reviewer = try await token("rita", "reviewer")
         let source = try PublishCommandTests.writePackage(version: "1.0.0", weights: "", in: harness)
         try Data(makeNoise(count: 3 << 20, seed: 31)).write(to: URL(fileURLWithPath: source + "/model.onnx"))
-        let published = try harness.run("publish", source, "--url", hub.url, "--token", curator)
+        let published = try await harness.running("publish", source, "--url", hub.url, "--token", curator)
         #expect(published.status == 0, "\(published.stderr)")
-        #expect(try harness.run("review", "approve", "digits-classifier@1.0.0", "--url", hub.url, "--token", reviewer).status == 0)
-        let digest = try Digest(parsing: try harness.run("pack", source, "--output", harness.url("p.tar.zst").path).lines.last ?? "")
+        #expect(try await harness.running("review", "approve", "digits-classifier@1.0.0", "--url", hub.url, "--token", reviewer).status == 0)
+        let digest = try Digest(parsing: try await harness.running("pack", source, "--output", harness.url("p.tar.zst").path).lines.last ?? "")
 
         // The archive is in the bucket, and nowhere under the data folder.
         #expect(try server.curl("GET", "/\(bucket)/blobs/sha256/\(digest.hex)").status == 200)
         #expect(!FileManager.default.fileExists(atPath: data + "/blobs/sha256/\(digest.hex.prefix(2))/\(digest.hex)"))
 
         // A download is sent to a presigned URL of the store, which anyone may read for a while.
-        let redirect = try Curl.run(["-o", "/dev/null", "-D", "-", hub.url + "/api/v1/blobs/\(digest)"])
+        let redirect = try await Curl.running(["-o", "/dev/null", "-D", "-", hub.url + "/api/v1/blobs/\(digest)"])
         #expect(redirect.status == 307)
         let locationLine = redirect.body.split(whereSeparator: \.isNewline).first { $0.lowercased().hasPrefix("location:") }
         let url = String(try #require(locationLine).dropFirst("location:".count)).trimmingCharacters(in: .whitespaces)
         #expect(url.hasPrefix("\(server.endpoint)/\(bucket)/blobs/sha256/\(digest.hex)?"), "\(url)")
         #expect(url.contains("X-Amz-Signature="))
-        #expect(try Curl.run(["-o", "/dev/null", url]).status == 200)
+        #expect(try await Curl.running(["-o", "/dev/null", url]).status == 200)
 
         // maxhub pull follows it, verifies, and resumes a cut download with a range the store answers.
         let cache = harness.url("cache").path
         let common = ["--cache", cache, "--url", hub.url]
-        let pulled = try harness.run(["pull", "digits-classifier@1.0.0"] + common)
+        let pulled = try await harness.running(["pull", "digits-classifier@1.0.0"] + common)
         #expect(pulled.status == 0, "\(pulled.stderr)")
         let path = try #require(pulled.lines.last)
         #expect(FileManager.default.contents(atPath: path + "/model.onnx") == FileManager.default.contents(atPath: source + "/model.onnx"))
         let blob = cache + "/blobs/sha256/\(digest.hex.prefix(2))/\(digest.hex)"
         let archive = try #require(FileManager.default.contents(atPath: blob))
-        #expect(try harness.run(["rm", "digits-classifier@1.0.0", "--cache", cache]).status == 0)
+        #expect(try await harness.running(["rm", "digits-classifier@1.0.0", "--cache", cache]).status == 0)
         try FileManager.default.removeItem(atPath: blob)
         try archive.prefix(archive.count / 2).write(to: URL(fileURLWithPath: cache + "/tmp/\(digest.hex).partial"))
-        let resumed = try harness.run(["pull", "digits-classifier@1.0.0", "--json"] + common)
+        let resumed = try await harness.running(["pull", "digits-classifier@1.0.0", "--json"] + common)
         #expect(resumed.status == 0, "\(resumed.stderr)")
         #expect(resumed.stdout.contains(#""resumed" : true"#), "\(resumed.stdout)")
         #expect(FileManager.default.contents(atPath: path + "/model.onnx") == FileManager.default.contents(atPath: source + "/model.onnx"))
 
         // With --blob-redirect=false, a second hub on the same catalog and bucket streams the blob itself.
-        let streaming = try RunningHub(
+        let streaming = try await RunningHub.starting(
             dataFolder: data, arguments: ["--blobs", location, "--blob-redirect=false"], environment: server.environment)
         defer { streaming.stop() }
-        let through = try Curl.run(["-o", harness.url("through").path, streaming.url + "/api/v1/blobs/\(digest)"])
+        let through = try await Curl.running(["-o", harness.url("through").path, streaming.url + "/api/v1/blobs/\(digest)"])
         #expect(through.status == 200)
         #expect(FileManager.default.contents(atPath: harness.url("through").path) == archive)
     }
@@ -82,7 +82,7 @@ struct ServeOnS3Tests {
             ("s3://b", server.environment, "bad blob store location s3://b"),
         ]
         for (index, bad) in cases.enumerated() {
-            let result = try harness.run(
+            let result = try await harness.running(
                 ["serve", "--data", harness.url("hub-\(index)").path, "--port", "0", "--blobs", bad.location],
                 environment: bad.environment)
             #expect(result.status != 0, "\(bad.location)")

@@ -4,11 +4,13 @@ import MaxhubCore
 import MaxhubTestSupport
 import Testing
 
-/// The catalog stores `CatalogStoreContract` runs against. A new implementation (PostgreSQL, say) adds a case and
-/// its factory here, and passes the same tests.
+/// The catalog stores `CatalogStoreContract` runs against. A new implementation adds a case and its factory here, and
+/// passes the same tests.
 enum CatalogStoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
     case sqliteInMemory
     case sqliteOnDisk
+    /// The test process's PostgreSQL (`PostgresServer`), a new database for each store.
+    case postgres
 
     var testDescription: String { rawValue }
 
@@ -21,6 +23,19 @@ enum CatalogStoreKind: String, CaseIterable, Sendable, CustomTestStringConvertib
             let folder = try TestFolder()
             defer { folder.remove() }
             try await body(CatalogHarness(sqlite: try SQLiteCatalogStore(path: folder.path("catalog.sqlite"))))
+        case .postgres:
+            let server = try await PostgresServer.shared()
+            let database = try await server.makeDatabase()
+            let store = try await PostgresCatalogStore.connect(url: server.url(database: database))
+            do {
+                try await body(CatalogHarness(postgres: store))
+            } catch {
+                await store.shutdown()
+                try? await server.dropDatabase(database)
+                throw error
+            }
+            await store.shutdown()
+            try await server.dropDatabase(database)
         }
     }
 }
@@ -38,6 +53,19 @@ struct CatalogHarness: Sendable {
                 sql: """
                     UPDATE version SET state = ?
                     WHERE model_id = (SELECT id FROM model WHERE name = ?) AND version_key = ?
+                    """,
+                arguments: [state.rawValue, name, try Version(parsing: version).withoutBuild.description]
+            )
+        }
+    }
+
+    init(postgres store: PostgresCatalogStore) {
+        self.store = store
+        self.setState = { name, version, state in
+            try await store.execute(
+                sql: """
+                    UPDATE version SET state = $1
+                    WHERE model_id = (SELECT id FROM model WHERE name = $2) AND version_key = $3
                     """,
                 arguments: [state.rawValue, name, try Version(parsing: version).withoutBuild.description]
             )

@@ -1,0 +1,175 @@
+import Foundation
+import MaxhubCore
+import MaxhubTestSupport
+import Testing
+
+/// Three `maxhub serve` replicas on one PostgreSQL database and one SeaweedFS bucket, both started by the tests: any
+/// request may go to any replica.
+@Suite("three replicas on one PostgreSQL and one S3 bucket")
+struct ClusterTests {
+    /// The replicas, and what starting another one over the same engines takes.
+    final class Cluster {
+        let harness: CLIHarness
+        let database: String
+        let blobs: String
+        let environment: [String: String]
+        let redirect: Bool
+        var replicas: [RunningHub] = []
+        var admin = ""
+
+        init(harness: CLIHarness, redirect: Bool = true) async throws {
+            let postgres = try await PostgresServer.shared()
+            let seaweed = try await SeaweedServer.shared()
+            self.harness = harness
+            database = postgres.url(database: try await postgres.makeDatabase())
+            blobs = seaweed.location(bucket: try seaweed.makeBucket())
+            environment = seaweed.environment
+            self.redirect = redirect
+            for index in 0..<3 {
+                replicas.append(try await start(index))
+                if index == 0 { admin = try #require(replicas[0].printedAdminToken) }
+            }
+            #expect(replicas.dropFirst().allSatisfy { $0.printedAdminToken == nil }, "the catalog has its admin already")
+        }
+
+        /// Starts replica `index` over the shared engines, with a local folder of its own.
+        func start(_ index: Int) async throws -> RunningHub {
+            var arguments = ["--database", database, "--blobs", blobs]
+            if !redirect { arguments.append("--blob-redirect=false") }
+            return try await RunningHub.starting(dataFolder: harness.url("replica-\(index)-\(UUID().uuidString.prefix(8))").path,
+                                  arguments: arguments, environment: environment)
+        }
+
+        func token(_ user: String, _ role: String) async throws -> String {
+            try await harness.running("token", "create", "--user", user, "--role", role, "--url", replicas[0].url, "--token", admin).stdout
+                .trimmingCharacters(in: .newlines)
+        }
+
+        func stop() { for replica in replicas { replica.stop(signal: SIGKILL) } }
+    }
+
+    @Test func publishOnOneApproveOnAnotherPullFromTheThirdAndRestart() async throws {
+        let harness = try CLIHarness()
+        defer { harness.cleanUp() }
+        let cluster = try await Cluster(harness: harness)
+        defer { cluster.stop() }
+        let curator = try await cluster.token("carl", "curator")
+        let reviewer = try await cluster.token("rita", "reviewer")
+        let source = try PublishCommandTests.writePackage(version: "1.0.0", weights: "", in: harness)
+        try Data(makeNoise(count: 2 << 20, seed: 41)).write(to: URL(fileURLWithPath: source + "/model.onnx"))
+
+        let published = try await harness.running("publish", source, "--url", cluster.replicas[0].url, "--token", curator)
+        #expect(published.status == 0, "\(published.stderr)")
+        let approved = try await harness.running("review", "approve", "digits-classifier@1.0.0", "--url", cluster.replicas[1].url, "--token", reviewer)
+        #expect(approved.status == 0, "\(approved.stderr)")
+        let cache = harness.url("cache").path
+        let pulled = try await harness.running("pull", "digits-classifier@1.0.0", "--cache", cache, "--url", cluster.replicas[2].url)
+        #expect(pulled.status == 0, "\(pulled.stderr)")
+        let path = try #require(pulled.lines.last)
+        #expect(FileManager.default.contents(atPath: path + "/model.onnx") == FileManager.default.contents(atPath: source + "/model.onnx"))
+
+        // Killed and started again on the same engines, with a new local folder: nothing is lost.
+        cluster.replicas[0].stop(signal: SIGKILL)
+        cluster.replicas[0] = try await cluster.start(0)
+        let info = try await harness.running("info", "digits-classifier@1.0.0", "--json", "--url", cluster.replicas[0].url)
+        #expect(info.stdout.contains(#""state" : "approved""#), "\(info.stdout)")
+        let again = try await harness.running("pull", "digits-classifier@1.0.0", "--cache", harness.url("cache-2").path, "--url", cluster.replicas[0].url)
+        #expect(again.status == 0, "\(again.stderr)")
+        let audit = try await harness.running("audit", "--url", cluster.replicas[0].url, "--token", cluster.admin)
+        #expect(audit.stdout.contains("publish") && audit.stdout.contains("approve"), "\(audit.stdout)")
+    }
+
+    @Test func racingPublishesOverTheReplicasMakeOneVersion() async throws {
+        let harness = try CLIHarness()
+        defer { harness.cleanUp() }
+        let cluster = try await Cluster(harness: harness)
+        defer { cluster.stop() }
+        let curator = try await cluster.token("carl", "curator")
+        let source = try PublishCommandTests.writePackage(version: "3.0.0", weights: String(repeating: "w", count: 50_000), in: harness)
+        let outcomes = try await withThrowingTaskGroup(of: CLIHarness.Result.self) { group in
+            for index in 0..<32 {
+                let url = cluster.replicas[index % 3].url
+                group.addTask {
+                    try await harness.running(["publish", source, "--url", url, "--token", curator],
+                                              environment: ["XDG_CACHE_HOME": harness.url("cache-\(index)").path])
+                }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        let created = outcomes.filter { $0.status == 0 }
+        #expect(created.count == 1, "\(outcomes.map { $0.stderr })")
+        #expect(outcomes.filter { $0.status != 0 }.allSatisfy { $0.stderr.contains("already") }, "\(outcomes.map { $0.stderr })")
+        let versions = try await harness.running("info", "digits-classifier", "--json", "--url", cluster.replicas[1].url, "--token", curator)
+        #expect(versions.stdout.components(separatedBy: #""version" : "3.0.0""#).count == 2, "\(versions.stdout)")
+    }
+
+    @Test func aResumableUploadTakesItsChunksOnAnyReplica() async throws {
+        let harness = try CLIHarness()
+        defer { harness.cleanUp() }
+        let cluster = try await Cluster(harness: harness)
+        defer { cluster.stop() }
+        let curator = try await cluster.token("carl", "curator")
+        let bytes = makeNoise(count: 3_000_000, seed: 42)
+        let digest = Digest.of(bytes)
+        let auth = ["-H", "Authorization: Bearer \(curator)"]
+        let started = try await Curl.running(["-X", "POST", "-D", "-", "-o", "/dev/null"] + auth + [cluster.replicas[0].url + "/api/v1/blobs/uploads"])
+        #expect(started.status == 202)
+        let locationLine = started.body.split(whereSeparator: \.isNewline).first { $0.lowercased().hasPrefix("location:") }
+        let location = String(try #require(locationLine).dropFirst("location:".count)).trimmingCharacters(in: .whitespaces)
+        let cuts = [0, 1_000_000, 2_200_000, bytes.count]
+        for index in 0..<3 {
+            let chunk = harness.url("chunk-\(index)")
+            try Data(bytes[cuts[index]..<cuts[index + 1]]).write(to: chunk)
+            let patched = try await Curl.running(
+                ["-X", "PATCH", "--data-binary", "@\(chunk.path)", "-H", "Content-Type: application/octet-stream",
+                 "-H", "Content-Range: \(cuts[index])-\(cuts[index + 1] - 1)"] + auth
+                    + [cluster.replicas[(index + 1) % 3].url + location])
+            #expect(patched.status == 202, "chunk \(index) on replica \((index + 1) % 3): \(patched.body)")
+        }
+        let status = try await Curl.running(auth + [cluster.replicas[2].url + location])
+        #expect(status.body.contains("\(bytes.count)"), "\(status.body)")
+        let finished = try await Curl.running(["-X", "PUT"] + auth + [cluster.replicas[0].url + location + "?digest=\(digest)"])
+        #expect(finished.status == 201, "\(finished.body)")
+        let head = try await Curl.running(["-I"] + auth + [cluster.replicas[1].url + "/api/v1/blobs/\(digest)"])
+        #expect(head.status == 200)
+        #expect(head.body.lowercased().contains("content-length: \(bytes.count)"))
+    }
+
+    @Test func aReplicaKilledMidDownloadIsResumedThroughAnother() async throws {
+        let harness = try CLIHarness()
+        defer { harness.cleanUp() }
+        let cluster = try await Cluster(harness: harness, redirect: false)
+        defer { cluster.stop() }
+        let curator = try await cluster.token("carl", "curator")
+        let reviewer = try await cluster.token("rita", "reviewer")
+        let source = try PublishCommandTests.writePackage(version: "2.0.0", weights: "", in: harness)
+        try Data(makeNoise(count: 24 << 20, seed: 43)).write(to: URL(fileURLWithPath: source + "/model.onnx"))
+        #expect(try await harness.running("publish", source, "--url", cluster.replicas[0].url, "--token", curator).status == 0)
+        #expect(try await harness.running("review", "approve", "digits-classifier@2.0.0", "--url", cluster.replicas[1].url, "--token", reviewer).status == 0)
+        let digest = try Digest(parsing: try await harness.running("pack", source, "--output", harness.url("p.tar.zst").path).lines.last ?? "")
+
+        // A slow download streamed through replica 0, which is killed half-way.
+        let cache = harness.url("cache").path
+        try FileManager.default.createDirectory(atPath: cache + "/tmp", withIntermediateDirectories: true)
+        let partial = cache + "/tmp/\(digest.hex).partial"
+        let download = Process()
+        download.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+        download.arguments = ["-s", "--limit-rate", "4M", "-o", partial, cluster.replicas[0].url + "/api/v1/blobs/\(digest)"]
+        try download.run()
+        let deadline = Date().addingTimeInterval(20)
+        while Date() < deadline, ((try? FileManager.default.attributesOfItem(atPath: partial)[.size] as? Int) ?? 0) < 4 << 20 {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        cluster.replicas[0].stop(signal: SIGKILL)
+        download.waitUntilExit()
+        let kept = (try? FileManager.default.attributesOfItem(atPath: partial)[.size] as? Int) ?? 0
+        #expect(download.terminationStatus != 0, "the download was cut")
+        #expect(kept > 0 && kept < 24 << 20, "\(kept) bytes arrived")
+
+        let resumed = try await harness.running(["pull", "digits-classifier@2.0.0", "--json", "--cache", cache, "--url", cluster.replicas[2].url])
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        #expect(resumed.stdout.contains(#""resumed" : true"#), "\(resumed.stdout)")
+        let path = cache + "/packages/digits-classifier/2.0.0"
+        #expect(FileManager.default.contents(atPath: path + "/model.onnx") == FileManager.default.contents(atPath: source + "/model.onnx"))
+    }
+}

@@ -271,14 +271,16 @@ public struct S3Bucket: Sendable {
         let unsigned = SigV4.Request(method: method, host: location.host, path: path, query: query, headers: extra)
         var request = HTTPClientRequest(url: "\(location.scheme)://\(location.host)" + unsigned.encodedTarget)
         request.method = HTTPMethod(rawValue: method)
-        for header in extra + signer.sign(unsigned, payloadHash: payloadHash, at: Date()) {
-            request.headers.add(name: header.name, value: header.value)
+        if let body { request.body = .bytes(body) }
+        // The signature holds the time, so each attempt signs anew.
+        func sign() {
+            request.headers = HTTPHeaders()
+            for header in extra + signer.sign(unsigned, payloadHash: payloadHash, at: Date()) {
+                request.headers.add(name: header.name, value: header.value)
+            }
+            if body == nil && (method == "PUT" || method == "POST") { request.headers.add(name: "Content-Length", value: "0") }
         }
-        if let body {
-            request.body = .bytes(body)
-        } else if method == "PUT" || method == "POST" {
-            request.headers.add(name: "Content-Length", value: "0")
-        }
+        sign()
         // A store answers 500 or 503 when it is busy or growing (SeaweedFS while it adds a volume, S3 when it slows a
         // prefix down); every request here may be repeated, so those are tried again, as AWS's own clients do.
         var attempt = 0
@@ -293,12 +295,7 @@ public struct S3Bucket: Sendable {
             _ = try? await response.body.collect(upTo: 1 << 20)
             try await Task.sleep(for: Self.retryDelays[attempt])
             attempt += 1
-            // The signature holds a time: sign again.
-            request.headers = HTTPHeaders()
-            for header in extra + signer.sign(unsigned, payloadHash: payloadHash, at: Date()) {
-                request.headers.add(name: header.name, value: header.value)
-            }
-            if body == nil && (method == "PUT" || method == "POST") { request.headers.add(name: "Content-Length", value: "0") }
+            sign()
         }
     }
 

@@ -229,7 +229,9 @@ import Testing
         let error = await #expect(throws: CatalogStorageError.self) {
             try await PostgresCatalogStore.connect(url: "postgres://maxhub:secret@127.0.0.1:1/catalog")
         }
-        #expect(clock.now - start < .seconds(5))
+        // A refused connection fails at once, where the pool would retry for a minute; the bound leaves room for a
+        // loaded machine whose test tasks wait their turn.
+        #expect(clock.now - start < .seconds(45))
         guard case .cannotOpen(let path, let reason) = error else {
             Issue.record("unexpected \(String(describing: error))")
             return

@@ -22,7 +22,7 @@ struct ClusterTests {
             let seaweed = try await SeaweedServer.shared()
             self.harness = harness
             database = postgres.url(database: try await postgres.makeDatabase())
-            blobs = seaweed.location(bucket: try seaweed.makeBucket())
+            blobs = seaweed.location(bucket: try await seaweed.makeBucket())
             environment = seaweed.environment
             self.redirect = redirect
             for index in 0..<3 {

@@ -7,7 +7,7 @@ import Testing
 struct ServeOnS3Tests {
     @Test func publishPullAndResumeThroughTheStore() async throws {
         let server = try await SeaweedServer.shared()
-        let bucket = try server.makeBucket()
+        let bucket = try await server.makeBucket()
         let harness = try CLIHarness()
         defer { harness.cleanUp() }
         let data = harness.url("hub").path
@@ -29,7 +29,7 @@ struct ServeOnS3Tests {
         let digest = try Digest(parsing: try await harness.running("pack", source, "--output", harness.url("p.tar.zst").path).lines.last ?? "")
 
         // The archive is in the bucket, and nowhere under the data folder.
-        #expect(try server.curl("GET", "/\(bucket)/blobs/sha256/\(digest.hex)").status == 200)
+        #expect(try await server.curl("GET", "/\(bucket)/blobs/sha256/\(digest.hex)").status == 200)
         #expect(!FileManager.default.fileExists(atPath: data + "/blobs/sha256/\(digest.hex.prefix(2))/\(digest.hex)"))
 
         // A download is sent to a presigned URL of the store, which anyone may read for a while.
@@ -69,7 +69,7 @@ struct ServeOnS3Tests {
 
     @Test func aStoreTheHubCannotUseStopsItWithOneLine() async throws {
         let server = try await SeaweedServer.shared()
-        let bucket = try server.makeBucket()
+        let bucket = try await server.makeBucket()
         let harness = try CLIHarness()
         defer { harness.cleanUp() }
         let cases: [(location: String, environment: [String: String], says: String)] = [

@@ -32,7 +32,12 @@ public final class SeaweedServer: Sendable {
 
     /// Sends one SigV4-signed request with curl (`--aws-sigv4`), a client that is not maxhub's; returns the status and
     /// the body. `path` is `/BUCKET[/KEY][?QUERY]`.
-    public func curl(_ method: String, _ path: String, secret: String? = nil) throws -> (status: Int, body: String) {
+    public func curl(_ method: String, _ path: String, secret: String? = nil) async throws -> (status: Int, body: String) {
+        let server = self
+        return try await onThread { try server.curlNow(method, path, secret: secret) }
+    }
+
+    private func curlNow(_ method: String, _ path: String, secret: String?) throws -> (status: Int, body: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
         process.arguments = [
@@ -51,14 +56,14 @@ public final class SeaweedServer: Sendable {
     }
 
     /// Makes a new bucket and returns its name; the server's first seconds may refuse it.
-    public func makeBucket() throws -> String {
+    public func makeBucket() async throws -> String {
         let name = Self.newBucketName()
         let deadline = Date().addingTimeInterval(30)
         while true {
-            let answer = try curl("PUT", "/\(name)")
+            let answer = try await curl("PUT", "/\(name)")
             if answer.status == 200 { return name }
             guard Date() < deadline else { throw Failure("SeaweedFS refused the bucket \(name): \(answer.status) \(answer.body)") }
-            Thread.sleep(forTimeInterval: 0.2)
+            try await Task.sleep(for: .milliseconds(200))
         }
     }
 
@@ -95,7 +100,7 @@ public final class SeaweedServer: Sendable {
 
         func server() async throws -> SeaweedServer {
             if let starting { return try await starting.value }
-            let task = Task { try SeaweedServer.launch() }
+            let task = Task { try await onThread { try SeaweedServer.launch() } }
             starting = task
             return try await task.value
         }

@@ -19,8 +19,8 @@ public struct HubConfiguration: Sendable {
     /// What a published archive may hold.
     public var archiveLimits: ArchiveLimits
     public var logLevel: Logger.Level
-    /// The key of the web catalog's CSRF tokens. `maxhub serve` keeps it in `DIR/web.secret`, so that forms outlive a
-    /// restart; by default a random one.
+    /// The key of the web catalog's CSRF tokens. `maxhub serve` keeps it in the catalog (`CatalogStore.sharedSecret`),
+    /// so that forms outlive a restart and any replica checks them; by default a random one.
     public var webSecret: [UInt8]
     /// Where the catalog lives: nil for `catalog.sqlite` in the data folder, else a PostgreSQL URL,
     /// `postgres://USER[:PASSWORD]@HOST:PORT/DATABASE` (a unix socket with `?host=/FOLDER`).

@@ -68,7 +68,7 @@ public enum HubServer {
         if removed > 0 { logger.info("removed abandoned uploads", metadata: ["count": "\(removed)"]) }
         let adminToken = try await bootstrapAdmin(catalog: catalog, dataDirectory: configuration.dataDirectory, logger: logger)
         var configuration = configuration
-        configuration.webSecret = try webSecret(dataDirectory: configuration.dataDirectory)
+        configuration.webSecret = try await webSecret(catalog: catalog, dataDirectory: configuration.dataDirectory)
         let host = configuration.host
         let app = buildApplication(configuration: configuration, catalog: catalog, blobs: blobs, logger: logger) { port in
             announce(HubAnnouncement(url: "http://\(host.contains(":") ? "[\(host)]" : host):\(port)", adminToken: adminToken))
@@ -102,33 +102,40 @@ public enum HubServer {
         return S3BlobStore(bucket: bucket)
     }
 
-    /// On a hub without tokens, makes an admin token and writes it to `DIR/admin.token` (mode 0600). Returns the secret
-    /// when it made one.
+    /// On a catalog without tokens, makes an admin token and writes it to `DIR/admin.token` (mode 0600). Returns the
+    /// secret when this process made it: of replicas starting together on one empty catalog, one does.
     static func bootstrapAdmin(catalog: some CatalogStore, dataDirectory: String, logger: Logger) async throws -> String? {
         guard try await catalog.tokenCount() == 0 else { return nil }
         let path = (dataDirectory as NSString).appendingPathComponent(adminTokenFileName)
         let secret = TokenSecret.generate()
-        try writePrivateFile(path, contents: secret + "\n")
-        _ = try await catalog.createToken(
+        // Written before the token exists, so that a crash between the two leaves the secret on disk, never a token
+        // nobody holds; it becomes admin.token only when the catalog took it.
+        let pending = path + ".new"
+        try writePrivateFile(pending, contents: secret + "\n")
+        let made = try await catalog.createFirstToken(
             NewToken(user: "admin", roles: [.admin], hash: TokenSecret.hash(of: secret), createdBy: "maxhub serve", createdAt: Date()))
+        guard made != nil else {
+            unlink(pending)
+            return nil
+        }
+        guard rename(pending, path) == 0 else { throw HubServerError.cannotWrite(path, errno) }
         logger.info("created the first admin token", metadata: ["file": "\(path)"])
         return secret
     }
 
-    /// The key of the web catalog's CSRF tokens, kept in `DIR/web.secret` (mode 0600) so that open forms survive a
-    /// restart; made on the first start.
-    static func webSecret(dataDirectory: String) throws -> [UInt8] {
+    /// The key of the web catalog's CSRF tokens, kept in the catalog so that every replica signs and checks forms
+    /// alike, and open forms survive a restart; made on the first start. A data folder from before keeps the key of
+    /// its `DIR/web.secret`.
+    static func webSecret(catalog: some CatalogStore, dataDirectory: String) async throws -> [UInt8] {
         let path = (dataDirectory as NSString).appendingPathComponent(webSecretFileName)
         if let text = try? String(contentsOfFile: path, encoding: .utf8),
             let data = Data(base64Encoded: text.trimmingCharacters(in: .whitespacesAndNewlines)),
             data.count >= 32
         {
-            return Array(data)
+            return try await catalog.sharedSecret("web", proposal: Array(data))
         }
         var generator = SystemRandomNumberGenerator()
-        let secret = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
-        try writePrivateFile(path, contents: Data(secret).base64EncodedString() + "\n")
-        return secret
+        return try await catalog.sharedSecret("web", proposal: (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) })
     }
 
     /// Writes a file only its owner can read, replacing any earlier one.

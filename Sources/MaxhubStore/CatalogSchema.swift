@@ -13,6 +13,7 @@ enum CatalogSchema {
         migrator.registerMigration("v3-readmes", migrate: v3Readmes)
         migrator.registerMigration("v4-token-expiry", migrate: v4TokenExpiry)
         migrator.registerMigration("v5-catalog-generation", migrate: v5CatalogGeneration)
+        migrator.registerMigration("v6-hub-secrets", migrate: v6HubSecrets)
         return migrator
     }
 
@@ -193,5 +194,21 @@ enum CatalogSchema {
             }
         }
         try db.execute(sql: sql)
+    }
+
+    /// The hub-wide secrets (`CatalogStore.sharedSecret`): written once, then only read.
+    private static func v6HubSecrets(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE hub_secret (
+                    name TEXT PRIMARY KEY NOT NULL CHECK (length(name) > 0),
+                    value BLOB NOT NULL CHECK (length(value) > 0),
+                    created_at TEXT NOT NULL
+                );
+                CREATE TRIGGER hub_secret_is_kept BEFORE UPDATE ON hub_secret
+                BEGIN
+                    SELECT RAISE(ABORT, 'a hub secret is never changed');
+                END;
+                """)
     }
 }

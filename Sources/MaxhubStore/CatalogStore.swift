@@ -61,6 +61,15 @@ public protocol CatalogStore: Sendable {
     /// How many tokens exist, revoked ones included (zero on a new hub).
     func tokenCount() async throws -> Int
 
+    /// Stores `token` as the catalog's first token, with its audit entry, only while the catalog has no token at all;
+    /// returns it then, and nil when some token exists. Of hubs starting together on one empty catalog, exactly one
+    /// makes it.
+    func createFirstToken(_ token: NewToken) async throws -> TokenRecord?
+
+    /// The hub-wide secret called `name` (the web catalog's CSRF key, say): the one stored, or `proposal` when none was
+    /// stored yet, which is then stored. Every process on one catalog gets the same bytes, whichever proposed first.
+    func sharedSecret(_ name: String, proposal: [UInt8]) async throws -> [UInt8]
+
     /// Audit entries matching the filter, oldest first.
     func auditEntries(_ filter: AuditFilter) async throws -> [AuditEntry]
 

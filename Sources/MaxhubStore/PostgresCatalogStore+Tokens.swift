@@ -4,26 +4,38 @@ import PostgresNIO
 
 extension PostgresCatalogStore {
     public func createToken(_ token: NewToken) async throws -> TokenRecord {
-        let new = TokenRow(token)
-        return try await write { session in
-            let inserted = try await session.query(
-                """
-                INSERT INTO token (user_name, roles, hash, created_by, created_at, expires_at)
-                VALUES (\(new.user), \(new.roles), \(new.hash), \(new.createdBy), \(new.createdAt)::timestamptz,
-                        \(new.expiresAt)::timestamptz)
-                RETURNING \(TokenRow.postgresSelection)
-                """
-            )
-            guard let row = inserted.first else {
-                throw CatalogStorageError.unreadableRow(table: "token", id: nil, reason: "the new token came back empty")
-            }
-            let record = try TokenRow(postgres: row).record
-            try await AuditEntryRow(
-                at: token.createdAt, actor: token.createdBy, action: AuditAction.tokenCreate, subject: "token:\(record.id)",
-                detail: "user \(token.user), roles \(token.roles.map(\.rawValue).joined(separator: ","))"
-            ).insert(on: session.connection, logger: logger)
-            return record
+        try await write { session in try await insert(token, on: session) }
+    }
+
+    public func createFirstToken(_ token: NewToken) async throws -> TokenRecord? {
+        try await write { session in
+            // Held to the commit: a hub starting meanwhile waits here, then counts the token this one made.
+            try await session.query("LOCK TABLE token IN SHARE ROW EXCLUSIVE MODE")
+            let rows = try await session.query("SELECT count(*) AS count FROM token")
+            guard try rows.first?.makeRandomAccess().value("count", as: Int64.self) == 0 else { return nil }
+            return try await insert(token, on: session)
         }
+    }
+
+    private func insert(_ token: NewToken, on session: Session) async throws -> TokenRecord {
+        let new = TokenRow(token)
+        let inserted = try await session.query(
+            """
+            INSERT INTO token (user_name, roles, hash, created_by, created_at, expires_at)
+            VALUES (\(new.user), \(new.roles), \(new.hash), \(new.createdBy), \(new.createdAt)::timestamptz,
+                    \(new.expiresAt)::timestamptz)
+            RETURNING \(TokenRow.postgresSelection)
+            """
+        )
+        guard let row = inserted.first else {
+            throw CatalogStorageError.unreadableRow(table: "token", id: nil, reason: "the new token came back empty")
+        }
+        let record = try TokenRow(postgres: row).record
+        try await AuditEntryRow(
+            at: token.createdAt, actor: token.createdBy, action: AuditAction.tokenCreate, subject: "token:\(record.id)",
+            detail: "user \(token.user), roles \(token.roles.map(\.rawValue).joined(separator: ","))"
+        ).insert(on: session.connection, logger: logger)
+        return record
     }
 
     public func token(withHash hash: String) async throws -> TokenRecord? {

@@ -16,6 +16,7 @@ enum PostgresSchema {
 
     static let migrations: [Migration] = [
         Migration(name: "v1", statements: v1),
+        Migration(name: "v2-hub-secrets", statements: v2HubSecrets),
     ]
 
     /// The advisory lock that migrations hold: `maxhub` in ASCII, then 1 (the audit log's, in `v1`, ends in 2). Advisory
@@ -253,4 +254,19 @@ enum PostgresSchema {
             """,
         ]
     }
+
+    /// The hub-wide secrets (`CatalogStore.sharedSecret`): written once, then only read.
+    private static let v2HubSecrets: [String] = [
+        """
+        CREATE TABLE hub_secret (
+            name text COLLATE "C" PRIMARY KEY CHECK (length(name) > 0),
+            value bytea NOT NULL CHECK (length(value) > 0),
+            created_at timestamptz NOT NULL
+        )
+        """,
+        """
+        CREATE TRIGGER hub_secret_is_kept BEFORE UPDATE ON hub_secret
+        FOR EACH ROW EXECUTE FUNCTION refuse_change('a hub secret is never changed')
+        """,
+    ]
 }

@@ -4,17 +4,28 @@ import MaxhubCore
 
 extension SQLiteCatalogStore {
     public func createToken(_ token: NewToken) async throws -> TokenRecord {
+        try await write { db in try Self.insert(token, into: db) }
+    }
+
+    public func createFirstToken(_ token: NewToken) async throws -> TokenRecord? {
+        // SQLite commits one writer at a time: a token another connection made since this one read the count fails
+        // this transaction (busy), never adds a second first token.
         try await write { db in
-            var row = TokenRow(token)
-            try row.insert(db)
-            let record = try row.record
-            var audit = AuditEntryRow(
-                at: token.createdAt, actor: token.createdBy, action: AuditAction.tokenCreate, subject: "token:\(record.id)",
-                detail: "user \(token.user), roles \(token.roles.map(\.rawValue).joined(separator: ","))"
-            )
-            try audit.insert(db)
-            return record
+            guard try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM token") == 0 else { return nil }
+            return try Self.insert(token, into: db)
         }
+    }
+
+    private static func insert(_ token: NewToken, into db: Database) throws -> TokenRecord {
+        var row = TokenRow(token)
+        try row.insert(db)
+        let record = try row.record
+        var audit = AuditEntryRow(
+            at: token.createdAt, actor: token.createdBy, action: AuditAction.tokenCreate, subject: "token:\(record.id)",
+            detail: "user \(token.user), roles \(token.roles.map(\.rawValue).joined(separator: ","))"
+        )
+        try audit.insert(db)
+        return record
     }
 
     public func token(withHash hash: String) async throws -> TokenRecord? {

@@ -7,8 +7,9 @@ import Testing
 /// request may go to any replica.
 @Suite("three replicas on one PostgreSQL and one S3 bucket")
 struct ClusterTests {
-    /// The replicas, and what starting another one over the same engines takes.
-    final class Cluster {
+    /// The replicas, and what starting another one over the same engines takes. One test uses it; its replicas start
+    /// from tasks of their own.
+    final class Cluster: @unchecked Sendable {
         let harness: CLIHarness
         let database: String
         let blobs: String
@@ -25,11 +26,21 @@ struct ClusterTests {
             blobs = seaweed.location(bucket: try await seaweed.makeBucket())
             environment = seaweed.environment
             self.redirect = redirect
-            for index in 0..<3 {
-                replicas.append(try await start(index))
-                if index == 0 { admin = try #require(replicas[0].printedAdminToken) }
+            // Started together on the empty catalog: each applies the migrations and looks for a first token at once.
+            let cluster = self
+            let started = await withTaskGroup(of: (Int, Result<RunningHub, any Error>).self) { group in
+                for index in 0..<3 {
+                    group.addTask {
+                        do { return (index, .success(try await cluster.start(index))) } catch { return (index, .failure(error)) }
+                    }
+                }
+                return await group.reduce(into: []) { $0.append($1) }.sorted { $0.0 < $1.0 }.map(\.1)
             }
-            #expect(replicas.dropFirst().allSatisfy { $0.printedAdminToken == nil }, "the catalog has its admin already")
+            replicas = started.compactMap { try? $0.get() }
+            for outcome in started { if case .failure(let error) = outcome { stop(); throw error } }
+            let printed = replicas.compactMap(\.printedAdminToken)
+            #expect(printed.count == 1, "exactly one replica made the first admin token")
+            admin = try #require(printed.first)
         }
 
         /// Starts replica `index` over the shared engines, with a local folder of its own.
@@ -77,6 +88,32 @@ struct ClusterTests {
         #expect(again.status == 0, "\(again.stderr)")
         let audit = try await harness.running("audit", "--url", cluster.replicas[0].url, "--token", cluster.admin)
         #expect(audit.stdout.contains("publish") && audit.stdout.contains("approve"), "\(audit.stdout)")
+        #expect(audit.stdout.components(separatedBy: "token.create").count - 1 == 3, "the first token, then two: \(audit.stdout)")
+    }
+
+    @Test func aFormFromOneReplicaIsTakenByAnother() async throws {
+        let harness = try CLIHarness()
+        defer { harness.cleanUp() }
+        let cluster = try await Cluster(harness: harness)
+        defer { cluster.stop() }
+        let cookie = "maxhub_session=\(cluster.admin)"
+        var forms: [String] = []
+        for replica in cluster.replicas {
+            let page = try await Curl.running(["-H", "Cookie: \(cookie)", replica.url + "/"])
+            #expect(page.status == 200)
+            let field = try #require(page.body.firstMatch(of: /name="csrf" value="([^"]+)"/), "\(page.body.prefix(500))")
+            forms.append(String(field.1))
+        }
+        #expect(Set(forms).count == 1, "every replica signs forms with the catalog's one web secret")
+        let target = cluster.replicas[2].url
+        let signedOut = try await Curl.running([
+            "-X", "POST", "-H", "Cookie: \(cookie)", "-H", "Origin: \(target)", "--data-urlencode", "csrf=\(forms[0])", target + "/logout",
+        ])
+        #expect(signedOut.status == 303, "\(signedOut.body)")
+        let forged = try await Curl.running([
+            "-X", "POST", "-H", "Cookie: \(cookie)", "-H", "Origin: \(target)", "--data-urlencode", "csrf=x\(forms[0])", target + "/logout",
+        ])
+        #expect(forged.status == 403)
     }
 
     @Test func racingPublishesOverTheReplicasMakeOneVersion() async throws {

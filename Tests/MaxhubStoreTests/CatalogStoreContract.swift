@@ -425,6 +425,45 @@ import Testing
         }
     }
 
+    @Test(arguments: CatalogStoreKind.allCases)
+    func ofRacingFirstTokensExactlyOneIsMade(_ kind: CatalogStoreKind) async throws {
+        try await kind.withStore { harness in
+            let store = harness.store
+            let made = try await withThrowingTaskGroup(of: TokenRecord?.self) { group in
+                for index in 0..<8 {
+                    group.addTask { try await store.createFirstToken(Fixtures.makeToken(user: "admin-\(index)", roles: [.admin])) }
+                }
+                var made: [TokenRecord] = []
+                for try await record in group { if let record { made.append(record) } }
+                return made
+            }
+            #expect(made.count == 1, "\(made.map(\.user))")
+            #expect(try await store.tokens() == made)
+            #expect(try await store.auditEntries(AuditFilter(action: AuditAction.tokenCreate)).count == 1)
+            #expect(try await store.createFirstToken(Fixtures.makeToken(user: "late", roles: [.admin])) == nil, "the catalog has a token")
+            #expect(try await store.tokenCount() == 1)
+        }
+    }
+
+    @Test(arguments: CatalogStoreKind.allCases)
+    func aSharedSecretIsTheFirstOneProposed(_ kind: CatalogStoreKind) async throws {
+        try await kind.withStore { harness in
+            let store = harness.store
+            let proposals = (0..<8).map { index in (0..<32).map { UInt8(truncatingIfNeeded: $0 * 7 + index) } }
+            let answers = try await withThrowingTaskGroup(of: [UInt8].self) { group in
+                for proposal in proposals { group.addTask { try await store.sharedSecret("web", proposal: proposal) } }
+                var answers: [[UInt8]] = []
+                for try await answer in group { answers.append(answer) }
+                return answers
+            }
+            #expect(Set(answers).count == 1, "every caller got the same secret")
+            #expect(proposals.contains(answers[0]))
+            #expect(try await store.sharedSecret("web", proposal: [1, 2, 3]) == answers[0], "a stored secret stays")
+            #expect(try await store.sharedSecret("signing", proposal: [9]) == [9], "each name has its own")
+            #expect(try await store.generation() == 0, "a secret is not part of what the catalog shows")
+        }
+    }
+
     // MARK: Audit
 
     @Test(arguments: CatalogStoreKind.allCases)

@@ -74,6 +74,10 @@ build: deps schema web
 catalog: build
 	MAXHUB="$(CURDIR)/$(MAXHUB)" bash catalog/build.sh
 
+## Swift Testing would capture a backtrace at every Swift error thrown, even one caught at once (JSON decoding tries each
+## type by throwing): in the debug test binary each unwind takes the loader's lock for milliseconds, and with the whole
+## suite running at once the in-process hubs' requests stalled past their 20 s timeout. SWT_SWIFT_ERROR_BACKTRACING_ENABLED=0
+## turns that capture off; failures still say where they happened.
 ## The container tests use the images and this machine's podman settings (scripts/containers.conf: runc, cgroupfs, ulimits
 ## within the sandbox's limits), for the tests alone; TEST_CONTAINERS_CONF= keeps your own.
 TEST_CONTAINERS_CONF ?= $(CURDIR)/scripts/containers.conf
@@ -82,7 +86,7 @@ test: deps test-deps venv schema web catalog images fuzz-smoke
 	$(PYTHON) scripts/check-dependencies.py
 	$(SWIFT) build --build-tests
 	MAXHUB_PYTHON="$(CURDIR)/$(VENV)/bin/python" MAXHUB_BINARY="$(CURDIR)/$(MAXHUB)" \
-	  MAXHUB_CATALOG_BIN="$(CURDIR)/.venv-catalog/bin" \
+	  MAXHUB_CATALOG_BIN="$(CURDIR)/.venv-catalog/bin" SWT_SWIFT_ERROR_BACKTRACING_ENABLED=0 \
 	  $(SWIFT) test --skip-build --disable-xctest
 	MAXHUB="$(CURDIR)/$(MAXHUB)" $(PYTHON) scripts/faults.py --kills 10 --races 8
 

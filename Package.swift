@@ -137,11 +137,11 @@ let package = Package(
         .executableTarget(name: "ArchiveEntryFuzz", dependencies: ["FuzzSupport", "MaxhubArchive"], path: "Fuzz/ArchiveEntryFuzz"),
         .testTarget(
             name: "MaxhubJSONTests",
-            dependencies: ["MaxhubJSON"]
+            dependencies: ["MaxhubJSON", "MaxhubTestSupport"]
         ),
         .testTarget(
             name: "MaxhubCoreTests",
-            dependencies: ["MaxhubCore", "MaxhubJSON"],
+            dependencies: ["MaxhubCore", "MaxhubJSON", "MaxhubTestSupport"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(

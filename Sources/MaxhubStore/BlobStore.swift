@@ -31,7 +31,8 @@ public protocol BlobStore: Sendable {
     func cancelUpload(_ upload: String) async throws
 
     /// Removes what dead uploads left: every monolithic upload (nobody can resume one), and resumable uploads untouched
-    /// for longer than `age`. Returns how many it removed. The hub calls it when it starts.
+    /// for longer than `age`. Returns how many it removed. The hub calls it when it starts. A store that several hubs
+    /// share keeps the monolithic uploads that saw an append lately, since another hub may be filling them.
     func removeAbandonedUploads(resumableOlderThan age: Duration) async throws -> Int
 
     /// Streams a blob, or the bytes in `range` of it, to `write` in chunks, waiting for each write before reading on.

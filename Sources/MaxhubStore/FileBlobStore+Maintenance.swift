@@ -3,14 +3,6 @@ import MaxhubCore
 import NIOCore
 import _NIOFileSystem
 
-/// A blob as the file store holds it.
-public struct StoredBlob: Sendable, Equatable {
-    public var digest: Digest
-    public var size: Int64
-    /// When it was stored, or last renewed (an upload of the same bytes, or a curator's `HEAD` before a publish).
-    public var modified: Date
-}
-
 /// What the operator's maintenance (`maxhub admin fsck` and `gc`) does with the file store.
 ///
 /// ```
@@ -19,7 +11,9 @@ public struct StoredBlob: Sendable, Equatable {
 ///
 /// A quarantined digest is missing to the hub (HEAD and GET answer 404), so a client's `publish` uploads it again,
 /// and an upload of the right bytes repairs it.
-extension FileBlobStore {
+extension FileBlobStore: BlobMaintenance {
+    public var place: String { root }
+
     /// Every stored blob, in digest order.
     public func storedBlobs() async throws -> [StoredBlob] {
         let folder = FilePath(root).appending("blobs/\(Digest.algorithm)")

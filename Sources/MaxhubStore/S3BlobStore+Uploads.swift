@@ -130,25 +130,38 @@ extension S3BlobStore {
         await hashers.forget(upload)
     }
 
+    /// Other hubs may be uploading into the bucket, so a monolithic upload goes only after `monolithicIdleLimit`
+    /// without an append (a live one rewrites its marker with each), a resumable one after `age`.
     public func removeAbandonedUploads(resumableOlderThan age: Duration) async throws -> Int {
-        let (seconds, attoseconds) = age.components
-        let cutoff = Date().addingTimeInterval(-(Double(seconds) + Double(attoseconds) / 1e18))
+        let now = Date()
+        let resumableCutoff = now.addingTimeInterval(-Self.seconds(age))
+        let monolithicCutoff = now.addingTimeInterval(-Self.seconds(monolithicIdleLimit))
+        var removed = 0
+        for (upload, objects) in try await uploadObjects() {
+            if await hashers.isCheckedOut(upload) { continue }
+            let resumable = objects.contains { $0.key == Self.markerKey(upload, .resumable) }
+            guard let newest = objects.map(\.lastModified).max(), newest < (resumable ? resumableCutoff : monolithicCutoff) else { continue }
+            try await removeObjects(objects)
+            await hashers.forget(upload)
+            removed += 1
+        }
+        return removed
+    }
+
+    private static func seconds(_ duration: Duration) -> TimeInterval {
+        let (seconds, attoseconds) = duration.components
+        return Double(seconds) + Double(attoseconds) / 1e18
+    }
+
+    /// Every upload in the bucket with its objects (marker and segments), in id order.
+    func uploadObjects() async throws -> [(id: String, objects: [S3Bucket.Object])] {
         var uploads: [String: [S3Bucket.Object]] = [:]
         for object in try await bucket.list(prefix: "uploads/") {
             let parts = object.key.split(separator: "/", maxSplits: 2)
             guard parts.count == 3 else { continue }
             uploads[String(parts[1]), default: []].append(object)
         }
-        var removed = 0
-        for (upload, objects) in uploads.sorted(by: { $0.key < $1.key }) {
-            if await hashers.isCheckedOut(upload) { continue }
-            let resumable = objects.contains { $0.key == Self.markerKey(upload, .resumable) }
-            if resumable, let newest = objects.map(\.lastModified).max(), newest >= cutoff { continue }
-            try await removeObjects(objects)
-            await hashers.forget(upload)
-            removed += 1
-        }
-        return removed
+        return uploads.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
     }
 
     // MARK: The upload's objects

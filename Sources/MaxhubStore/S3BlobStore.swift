@@ -30,11 +30,15 @@ public struct S3BlobStore: BlobStore {
     /// The size of an upload's segments, and so of the multipart parts of a blob made of several (S3 wants at least
     /// 5 MiB; 8 MiB segments allow blobs of up to 80 GiB in S3's 10,000 parts).
     public let partSize: Int
+    /// How long a monolithic upload may go without an append before a starting hub takes it for abandoned: other hubs
+    /// may be filling it (`removeAbandonedUploads`).
+    public let monolithicIdleLimit: Duration
     let hashers = UploadHashers()
 
-    public init(bucket: S3Bucket, partSize: Int = 8 << 20) {
+    public init(bucket: S3Bucket, partSize: Int = 8 << 20, monolithicIdleLimit: Duration = .seconds(15 * 60)) {
         self.bucket = bucket
         self.partSize = partSize
+        self.monolithicIdleLimit = monolithicIdleLimit
     }
 
     public func size(of digest: Digest) async throws -> Int64? {

@@ -3,7 +3,7 @@ import GRDB
 import MaxhubCore
 
 /// What the operator's maintenance (`maxhub admin fsck`, `gc` and `backup`) asks of the catalog.
-extension SQLiteCatalogStore {
+extension SQLiteCatalogStore: CatalogMaintenance {
     /// Every archive digest a version uses, with the `NAME@VERSION`s that use it (yanked and rejected versions
     /// included: their archives stay).
     public func versionsByArchive() async throws -> [Digest: [String]] {

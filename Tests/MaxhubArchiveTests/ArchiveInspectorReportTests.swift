@@ -1,10 +1,11 @@
 import Foundation
 import MaxhubCore
+import MaxhubTestSupport
 import Testing
 @testable import MaxhubArchive
 
 /// The one-pass report: entries, a captured small entry, and the digest of the archive file itself.
-@Suite struct ArchiveInspectorReportTests {
+@Suite(.onTestThreads) struct ArchiveInspectorReportTests {
     @Test(arguments: ArchiveCompression.allCases)
     func digestOfTheFileComesFromTheSamePass(_ compression: ArchiveCompression) throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("report-\(UUID().uuidString)")

@@ -4,7 +4,7 @@ import MaxhubCore
 import MaxhubTestSupport
 import Testing
 
-@Suite("ArchiveInspector")
+@Suite("ArchiveInspector", .onTestThreads)
 struct ArchiveInspectorTests {
     @Test("a packed archive lists every file with its size, digest and mode", arguments: ArchiveCompression.allCases)
     func roundTrip(compression: ArchiveCompression) throws {

@@ -5,7 +5,7 @@ import Testing
 
 /// `BytePipe`: bytes from a blocking thread to a task (and back) arrive whole and in order, never more than the capacity
 /// held in between, and either side can stop the other.
-@Suite("BytePipe")
+@Suite("BytePipe", .onTestThreads)
 struct BytePipeTests {
     @Test("a thread writing into a small pipe and a task reading it pass every byte in order")
     func threadToTask() async throws {

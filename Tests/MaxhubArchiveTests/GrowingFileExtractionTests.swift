@@ -5,7 +5,7 @@ import MaxhubTestSupport
 import Testing
 
 /// The extractor following an archive that another thread is still writing, as `maxhub pull` does with a download.
-@Suite("SafeExtractor following a growing file")
+@Suite("SafeExtractor following a growing file", .onTestThreads)
 struct GrowingFileExtractionTests {
     /// Copies `source` to `target` in small pieces from another thread, publishing each piece, then finishes; or
     /// abandons the file after `abandonAfter` bytes.

@@ -3,7 +3,7 @@ import MaxhubArchive
 import MaxhubTestSupport
 import Testing
 
-@Suite("PackageFileCollector")
+@Suite("PackageFileCollector", .onTestThreads)
 struct PackageFileCollectorTests {
     @Test("files come sorted by UTF-8 bytes, with hidden files, the root manifest and empty folders left out")
     func sortedAndHidden() throws {

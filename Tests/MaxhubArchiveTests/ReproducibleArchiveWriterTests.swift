@@ -4,7 +4,7 @@ import MaxhubCore
 import MaxhubTestSupport
 import Testing
 
-@Suite("ReproducibleArchiveWriter")
+@Suite("ReproducibleArchiveWriter", .onTestThreads)
 struct ReproducibleArchiveWriterTests {
     @Test("the same files give byte-identical archives whatever their times and group/other bits", arguments: ArchiveCompression.allCases)
     func reproducible(compression: ArchiveCompression) throws {

@@ -4,7 +4,7 @@ import MaxhubCore
 import MaxhubTestSupport
 import Testing
 
-@Suite("SafeExtractor")
+@Suite("SafeExtractor", .onTestThreads)
 struct SafeExtractorTests {
     @Test("a packed archive extracts byte-identically, with the digests computed while writing", arguments: ArchiveCompression.allCases)
     func roundTrip(compression: ArchiveCompression) throws {

@@ -1,9 +1,10 @@
 import Foundation
 import MaxhubCore
+import MaxhubTestSupport
 import Testing
 
 /// `maxhub admin fsck`, `gc` and `backup` on a real hub's data folder, while the hub serves it.
-@Suite("maxhub admin fsck, gc and backup against a running hub")
+@Suite("maxhub admin fsck, gc and backup against a running hub", .onTestThreads)
 struct AdminCommandTests {
     /// A hub with one package published by its admin; returns the hub, the admin token and the archive's digest.
     static func hubWithPackage(_ harness: CLIHarness, weights: String = String(repeating: "w", count: 400_000)) throws

@@ -5,7 +5,7 @@ import Testing
 
 /// Three `maxhub serve` replicas on one PostgreSQL database and one SeaweedFS bucket, both started by the tests: any
 /// request may go to any replica.
-@Suite("three replicas on one PostgreSQL and one S3 bucket")
+@Suite("three replicas on one PostgreSQL and one S3 bucket", .onTestThreads)
 struct ClusterTests {
     /// The replicas, and what starting another one over the same engines takes. One test uses it; its replicas start
     /// from tasks of their own.

@@ -1,10 +1,11 @@
 import Foundation
 import MaxhubJSON
+import MaxhubTestSupport
 import Testing
 
 /// The catalog's models in real containers under podman, with the images `make images` builds, and the hub in its own
 /// container. CI runs these every time; they skip, saying why, only on a machine without podman where `CI` is unset.
-@Suite("maxhub run and verify --claims under podman, and the hub in its container", .serialized, .enabled(if: Podman.usable, Podman.skipReason))
+@Suite("maxhub run and verify --claims under podman, and the hub in its container", .onTestThreads, .serialized, .enabled(if: Podman.usable, Podman.skipReason))
 struct ContainerRunTests {
     static let catalog = RunCommandTests.catalog
 

@@ -1,8 +1,9 @@
 import Foundation
+import MaxhubTestSupport
 import Testing
 
 /// Every command's help reads as prose: its overview and discussion carry no runs of spaces left by joined lines.
-@Suite struct HelpTests {
+@Suite(.onTestThreads) struct HelpTests {
     static let commands: [[String]] = [
         ["init"], ["validate"], ["pack"], ["inspect"], ["resolve"], ["digest"], ["serve"], ["login"], ["publish"], ["pull"],
         ["search"], ["info"], ["verify"], ["run"], ["ps"], ["stop"], ["ls"], ["rm"], ["token", "create"], ["token", "list"],

@@ -1,8 +1,9 @@
 import Foundation
 import MaxhubCore
+import MaxhubTestSupport
 import Testing
 
-@Suite("maxhub login, the configuration file, and resolve against a running hub")
+@Suite("maxhub login, the configuration file, and resolve against a running hub", .onTestThreads)
 struct LoginCommandTests {
     @Test func tokensMayExpire() throws {
         let harness = try CLIHarness()

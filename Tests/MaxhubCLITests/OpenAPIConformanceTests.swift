@@ -1,8 +1,9 @@
 import Foundation
+import MaxhubTestSupport
 import Testing
 
 /// `schemas/openapi.yaml` against openapi-spec-validator, the hub that serves it, and schemathesis driving that hub.
-@Suite("The OpenAPI description and the live hub agree")
+@Suite("The OpenAPI description and the live hub agree", .onTestThreads)
 struct OpenAPIConformanceTests {
     static let document = CLIHarness.root.appendingPathComponent("schemas/openapi.yaml").path
 

@@ -3,7 +3,7 @@ import MaxhubTestSupport
 import Testing
 
 /// `maxhub init`, `validate`, `pack` and `inspect`, run as a user runs them.
-@Suite struct PackageCommandTests {
+@Suite(.onTestThreads) struct PackageCommandTests {
     /// An initialised package with a few files, including a nested one and an executable.
     func makePackage(_ cli: CLIHarness, name: String = "digits-classifier") throws -> String {
         #expect(try cli.run("init", name).status == 0)

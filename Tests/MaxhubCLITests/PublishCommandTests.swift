@@ -1,8 +1,9 @@
 import Foundation
 import MaxhubCore
+import MaxhubTestSupport
 import Testing
 
-@Suite("maxhub publish against a running hub")
+@Suite("maxhub publish against a running hub", .onTestThreads)
 struct PublishCommandTests {
     static func writePackage(version: String, weights: String, in harness: CLIHarness) throws -> String {
         let folder = harness.url("digits-\(version)")

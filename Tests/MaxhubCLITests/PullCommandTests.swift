@@ -1,8 +1,9 @@
 import Foundation
 import MaxhubCore
+import MaxhubTestSupport
 import Testing
 
-@Suite("maxhub pull, verify, ls and rm against a running hub")
+@Suite("maxhub pull, verify, ls and rm against a running hub", .onTestThreads)
 struct PullCommandTests {
     static func count(_ hub: RunningHub, status: Int) throws -> Int {
         let metrics = try Curl.run([hub.url + "/metrics"]).body

@@ -1,7 +1,8 @@
 import Foundation
+import MaxhubTestSupport
 import Testing
 
-@Suite struct ResolveCommandTests {
+@Suite(.onTestThreads) struct ResolveCommandTests {
     @Test func printsTheHighestSatisfyingVersion() throws {
         let cli = try CLIHarness()
         defer { cli.cleanUp() }

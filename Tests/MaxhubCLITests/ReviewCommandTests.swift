@@ -1,8 +1,9 @@
 import Foundation
 import MaxhubCore
+import MaxhubTestSupport
 import Testing
 
-@Suite("maxhub review, yank, audit and token, against a running hub")
+@Suite("maxhub review, yank, audit and token, against a running hub", .onTestThreads)
 struct ReviewCommandTests {
     /// Publishes a small package with `maxhub publish`, as a curator would.
     static func publish(version: String, token: String, hub: RunningHub, harness: CLIHarness) throws {

@@ -1,11 +1,12 @@
 import Foundation
 import MaxhubCore
 import MaxhubJSON
+import MaxhubTestSupport
 import Testing
 
 /// The catalog's real models, from a hub to a running standard endpoint: `maxhub run`, `ps`, `stop` and
 /// `verify --claims`, with the servers the packages ship (Python, onnxruntime from the catalog's virtual environment).
-@Suite("maxhub run, ps, stop and verify --claims with the catalog's models", .serialized)
+@Suite("maxhub run, ps, stop and verify --claims with the catalog's models", .onTestThreads, .serialized)
 struct RunCommandTests {
     static let catalog = CLIHarness.root.appendingPathComponent("catalog").path
 

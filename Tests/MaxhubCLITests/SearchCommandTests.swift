@@ -1,8 +1,9 @@
 import Foundation
 import MaxhubCore
+import MaxhubTestSupport
 import Testing
 
-@Suite("maxhub search and info against a running hub")
+@Suite("maxhub search and info against a running hub", .onTestThreads)
 struct SearchCommandTests {
     @Test func searchAndInfoSeeWhatTheCallerMaySee() throws {
         let harness = try CLIHarness()

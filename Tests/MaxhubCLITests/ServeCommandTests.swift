@@ -1,8 +1,9 @@
 import Foundation
 import MaxhubCore
+import MaxhubTestSupport
 import Testing
 
-@Suite("maxhub serve and maxhub token, as processes")
+@Suite("maxhub serve and maxhub token, as processes", .onTestThreads)
 struct ServeCommandTests {
     @Test func firstStartMakesAnAdminTokenOnce() throws {
         let harness = try CLIHarness()

@@ -3,7 +3,7 @@ import MaxhubCore
 import MaxhubTestSupport
 import Testing
 
-@Suite("maxhub serve with its blobs in an S3 bucket (SeaweedFS)")
+@Suite("maxhub serve with its blobs in an S3 bucket (SeaweedFS)", .onTestThreads)
 struct ServeOnS3Tests {
     @Test func publishPullAndResumeThroughTheStore() async throws {
         let server = try await SeaweedServer.shared()

@@ -1,11 +1,12 @@
 import Foundation
+import MaxhubTestSupport
 import Testing
 
 /// The web catalog in a real browser: `maxhub serve` with packages published and reviewed through the CLI, driven by
 /// `scripts/web-tests.py` (selenium, Debian's headless chromium and chromedriver), which checks every page it opens
 /// with axe-core. Screenshots of the home, a model page and the review page at desktop and phone widths go to
 /// `.build/screenshots` (or `MAXHUB_SCREENSHOTS`).
-@Suite("The web catalog in headless Chromium")
+@Suite("The web catalog in headless Chromium", .onTestThreads)
 struct WebCatalogBrowserTests {
     static var screenshots: String {
         if let configured = ProcessInfo.processInfo.environment["MAXHUB_SCREENSHOTS"], !configured.isEmpty { return configured }

@@ -5,7 +5,7 @@ import MaxhubTestSupport
 import Testing
 
 /// `ClaimCheck` refuses what it cannot check before any server starts.
-@Suite("ClaimCheck before the server starts")
+@Suite("ClaimCheck before the server starts", .onTestThreads)
 struct ClaimCheckTests {
     @Test("a package with no claims, or a cached package whose files changed, starts no server")
     func refusesBeforeStarting() async throws {

@@ -1,11 +1,12 @@
 import Foundation
 import MaxhubClient
+import MaxhubTestSupport
 import Testing
 
 /// The metrics `verify --claims` computes, against scikit-learn's values for the same inputs
 /// (`accuracy_score`, `balanced_accuracy_score`, `precision/recall/f1_score(average="macro", zero_division=0)`,
 /// `mean_absolute_error`, `mean_squared_error`, `r2_score`).
-@Suite("Claim metrics")
+@Suite("Claim metrics", .onTestThreads)
 struct ClaimMetricTests {
     static let truth = ["a", "a", "b", "b", "c", "c", "c"]
     static let predicted = ["a", "b", "b", "b", "c", "a", "c"]
@@ -51,7 +52,7 @@ struct ClaimMetricTests {
     }
 }
 
-@Suite("Evaluation sets")
+@Suite("Evaluation sets", .onTestThreads)
 struct EvaluationSetTests {
     @Test("CSV with quoted fields, doubled quotes, CRLF and blank lines")
     func parsing() throws {

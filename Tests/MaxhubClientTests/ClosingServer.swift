@@ -44,7 +44,15 @@ final class ClosingServer: @unchecked Sendable {
                 received += buffer[..<count]
                 if reply != nil, received.suffix(4) == Array("\r\n\r\n".utf8) { break }
             }
-            if let reply { _ = reply.withUnsafeBytes { write(connection, $0.baseAddress, $0.count) } }
+            if let reply {
+                // A socket takes a large write in parts: all of the reply goes out before the close.
+                var sent = 0
+                while sent < reply.count {
+                    let count = reply.withUnsafeBytes { write(connection, $0.baseAddress! + sent, $0.count - sent) }
+                    if count <= 0 { break }
+                    sent += count
+                }
+            }
             close(connection)
         }
     }

@@ -5,7 +5,7 @@ import MaxhubTestSupport
 import Testing
 
 /// `HubClient` against the real hub on a socket: what it sends and how it reads the answers, refusals included.
-@Suite("HubClient against a live hub")
+@Suite("HubClient against a live hub", .onTestThreads)
 struct HubClientTests {
     @Test("a refused token is a 401 problem, a good one says who it is")
     func refusedToken() async throws {

@@ -1,8 +1,9 @@
 import MaxhubClient
 import MaxhubCore
+import MaxhubTestSupport
 import Testing
 
-@Suite("Launch plans")
+@Suite("Launch plans", .onTestThreads)
 struct LaunchPlanTests {
     static func manifest(command: [String]? = ["python3", "serve.py"], image: String? = "localhost/maxhub/m:1.0.0") throws -> Manifest {
         Manifest(

@@ -6,7 +6,7 @@ import Testing
 
 /// `ModelLauncher`, `RunningModel` and `RunRegistry` with the process runtime and a tiny real server, pulled from a live
 /// hub like any package.
-@Suite("ModelLauncher with real servers", .serialized)
+@Suite("ModelLauncher with real servers", .onTestThreads, .serialized)
 struct ModelLauncherTests {
     /// Answers 200 to every GET on $HOST:$PORT.
     static let tinyServer = """

@@ -6,7 +6,7 @@ import Testing
 
 /// `PackagePuller` against the real hub: one-pass download and extraction, resume, and every check that must leave the
 /// cache untouched when it fails.
-@Suite("PackagePuller against a live hub")
+@Suite("PackagePuller against a live hub", .onTestThreads)
 struct PackagePullerTests {
     static let weights = String(decoding: makeNoise(count: 2 << 20, seed: 11).map { 0x41 + $0 % 26 }, as: UTF8.self)
 

@@ -1,8 +1,9 @@
 import Foundation
+import MaxhubTestSupport
 import Testing
 @testable import MaxhubCore
 
-@Suite struct DigestTests {
+@Suite(.onTestThreads) struct DigestTests {
     @Test func parsesAndPrintsCanonicalForm() throws {
         let text = "sha256:" + String(repeating: "ab", count: 32)
         let digest = try Digest(parsing: text)

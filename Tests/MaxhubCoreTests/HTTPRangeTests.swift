@@ -1,7 +1,8 @@
+import MaxhubTestSupport
 import Testing
 @testable import MaxhubCore
 
-@Suite struct HTTPRangeTests {
+@Suite(.onTestThreads) struct HTTPRangeTests {
     @Test(arguments: [
         ("bytes=0-99", ByteRange.from(0, through: 99)),
         ("bytes=100-", .from(100, through: nil)),

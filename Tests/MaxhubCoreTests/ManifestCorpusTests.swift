@@ -1,10 +1,11 @@
 import Foundation
 import MaxhubJSON
+import MaxhubTestSupport
 import Testing
 @testable import MaxhubCore
 
 /// The manifest corpus, validated by the Swift validator and by Python's jsonschema, which must agree.
-@Suite struct ManifestCorpusTests {
+@Suite(.onTestThreads) struct ManifestCorpusTests {
     struct Fixture: CustomTestStringConvertible, Sendable {
         /// `valid`, `invalid` or `inconsistent` (schema-valid, but breaking a rule the schema cannot express).
         var group: String
@@ -121,7 +122,7 @@ import Testing
     }
 }
 
-@Suite struct ManifestFilesSectionTests {
+@Suite(.onTestThreads) struct ManifestFilesSectionTests {
     static let base = """
         # a comment that must survive
         name: demo   # trailing comment

@@ -1,7 +1,8 @@
 import MaxhubCore
+import MaxhubTestSupport
 import Testing
 
-@Suite("Package references")
+@Suite("Package references", .onTestThreads)
 struct PackageReferenceTests {
     @Test("NAME, NAME@RANGE and NAME@VERSION, owned names included")
     func parses() throws {

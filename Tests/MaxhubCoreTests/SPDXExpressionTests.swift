@@ -1,5 +1,6 @@
 import Foundation
 import MaxhubJSON
+import MaxhubTestSupport
 import Testing
 @testable import MaxhubCore
 
@@ -7,7 +8,7 @@ import Testing
 private let nameRule = #"must be followed by one or more letters, digits, "." or "-""#
 
 /// `SPDXExpression`: SPDX license expressions (Annex D) checked against the embedded SPDX License List.
-@Suite struct SPDXExpressionTests {
+@Suite(.onTestThreads) struct SPDXExpressionTests {
     // MARK: The embedded list
 
     @Test func theListHasAPlausibleSizeAndVersion() {

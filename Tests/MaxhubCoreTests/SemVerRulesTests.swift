@@ -1,9 +1,10 @@
 import Foundation
+import MaxhubTestSupport
 import Testing
 @testable import MaxhubCore
 
 /// The rules of SemVer 2.0.0 and node-semver's ranges, spelled out case by case.
-@Suite struct SemVerRulesTests {
+@Suite(.onTestThreads) struct SemVerRulesTests {
     @Test func precedenceFollowsTheSemVerSpec() throws {
         let ordered = ["1.0.0-alpha", "1.0.0-alpha.1", "1.0.0-alpha.beta", "1.0.0-beta", "1.0.0-beta.2", "1.0.0-beta.11",
                        "1.0.0-rc.1", "1.0.0", "1.0.1", "1.1.0", "2.0.0"]

@@ -1,10 +1,11 @@
 import Foundation
+import MaxhubTestSupport
 import Testing
 @testable import MaxhubCore
 
 /// `VersionRange`: node-semver's grammar and semantics, by hand and against node-semver's own answers
 /// (Fixtures/semver/oracle.json, written by scripts/semver-oracle.js), and `grammarPattern` against the parser.
-@Suite struct VersionRangeTests {
+@Suite(.onTestThreads) struct VersionRangeTests {
     // MARK: Desugaring, rule by rule (expected values are node-semver 7.6.2's `Range.range`)
 
     @Test(arguments: [

@@ -1,10 +1,11 @@
 import Foundation
+import MaxhubTestSupport
 import Testing
 @testable import MaxhubCore
 
 /// `Version`: SemVer 2.0.0 parsing and precedence, by hand and against node-semver's answers
 /// (Fixtures/semver/versions.json, written by scripts/semver-oracle.js).
-@Suite struct VersionTests {
+@Suite(.onTestThreads) struct VersionTests {
     // MARK: Precedence
 
     @Test func precedenceFollowsTheExampleOfTheSpec() throws {

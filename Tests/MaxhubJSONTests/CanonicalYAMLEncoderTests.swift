@@ -1,8 +1,9 @@
 import Foundation
 import MaxhubJSON
+import MaxhubTestSupport
 import Testing
 
-@Suite("CanonicalYAMLEncoder")
+@Suite("CanonicalYAMLEncoder", .onTestThreads)
 struct CanonicalYAMLEncoderTests {
     struct Layer: Encodable {
         var name: String

@@ -1,5 +1,6 @@
 import Foundation
 import MaxhubJSON
+import MaxhubTestSupport
 import Testing
 
 private func makeSchema(_ text: String) throws -> JSONSchema {
@@ -27,7 +28,7 @@ struct KeywordCase: Sendable, CustomTestStringConvertible {
     var testDescription: String { "\(schema) ← \(instance)" }
 }
 
-@Suite("JSONSchema: keywords")
+@Suite("JSONSchema: keywords", .onTestThreads)
 struct JSONSchemaKeywordTests {
     @Test(arguments: [
         KeywordCase(#"{"type": "string"}"#, #""a""#),
@@ -184,7 +185,7 @@ struct JSONSchemaKeywordTests {
     }
 }
 
-@Suite("JSONSchema: messages and paths")
+@Suite("JSONSchema: messages and paths", .onTestThreads)
 struct JSONSchemaMessageTests {
     static let manifestLike = #"""
         {
@@ -301,7 +302,7 @@ struct JSONSchemaMessageTests {
     }
 }
 
-@Suite("JSONSchema: loading")
+@Suite("JSONSchema: loading", .onTestThreads)
 struct JSONSchemaLoadingTests {
     @Test(arguments: [
         ("unevaluatedProperties", #"{"unevaluatedProperties": false}"#),
@@ -381,7 +382,7 @@ struct JSONSchemaLoadingTests {
     }
 }
 
-@Suite("JSONSchema: references")
+@Suite("JSONSchema: references", .onTestThreads)
 struct JSONSchemaReferenceTests {
     @Test func resolvesDefinitions() throws {
         let text = #"""
@@ -448,7 +449,7 @@ struct JSONSchemaReferenceTests {
     }
 }
 
-@Suite("JSONSchema: robustness")
+@Suite("JSONSchema: robustness", .onTestThreads)
 struct JSONSchemaRobustnessTests {
     @Test func survivesOddInstances() throws {
         let schema = try makeSchema(#"""

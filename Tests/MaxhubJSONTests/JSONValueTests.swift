@@ -1,5 +1,6 @@
 import Foundation
 import MaxhubJSON
+import MaxhubTestSupport
 import Testing
 
 /// The JSON text of a value, for checks that care about `1` versus `1.0` (which compare equal).
@@ -11,7 +12,7 @@ private func parse(_ text: String) throws -> JSONValue {
     try JSONValue(jsonString: text)
 }
 
-@Suite("JSONValue: JSON")
+@Suite("JSONValue: JSON", .onTestThreads)
 struct JSONValueJSONTests {
     @Test func keepsIntegersFloatsAndBooleansApart() throws {
         let value = try parse(#"{"i": 1, "f": 1.0, "e": 1e3, "t": true, "z": 0, "n": null, "neg": -7}"#)
@@ -112,7 +113,7 @@ struct JSONValueJSONTests {
     }
 }
 
-@Suite("JSONValue: equality and numbers")
+@Suite("JSONValue: equality and numbers", .onTestThreads)
 struct JSONValueEqualityTests {
     @Test func wholeFloatsEqualIntegersButBooleansDoNot() {
         #expect(JSONValue.integer(1) == .float(1.0))
@@ -159,7 +160,7 @@ struct JSONValueEqualityTests {
     }
 }
 
-@Suite("JSONValue: paths")
+@Suite("JSONValue: paths", .onTestThreads)
 struct JSONValuePathTests {
     @Test(arguments: [
         (JSONPath.root, "(root)"),
@@ -184,7 +185,7 @@ struct JSONValuePathTests {
     }
 }
 
-@Suite("JSONValue: YAML")
+@Suite("JSONValue: YAML", .onTestThreads)
 struct JSONValueYAMLTests {
     /// Each plain scalar and what PyYAML's `yaml.safe_load` makes of it, written as JSON.
     @Test(arguments: [
@@ -332,7 +333,7 @@ struct JSONValueYAMLTests {
     }
 }
 
-@Suite("JSONValue: Codable")
+@Suite("JSONValue: Codable", .onTestThreads)
 struct JSONValueCodableTests {
     struct Serving: Codable, Equatable {
         var api: String

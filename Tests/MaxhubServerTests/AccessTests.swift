@@ -8,7 +8,7 @@ import MaxhubTestSupport
 import NIOCore
 import Testing
 
-@Suite("Tokens and roles on a live hub")
+@Suite("Tokens and roles on a live hub", .onTestThreads)
 struct AccessTests {
     @Test func writesNeedTheRightRole() async throws {
         let hub = try await TestHub.make()
@@ -124,7 +124,7 @@ struct AccessTests {
     }
 }
 
-@Suite("Operations routes on a live hub")
+@Suite("Operations routes on a live hub", .onTestThreads)
 struct OperationsTests {
     @Test func healthMetricsAndDescription() async throws {
         let hub = try await TestHub.make()

@@ -8,7 +8,7 @@ import MaxhubTestSupport
 import NIOCore
 import Testing
 
-@Suite("Blob routes on a live hub")
+@Suite("Blob routes on a live hub", .onTestThreads)
 struct BlobRouteTests {
     let bytes: [UInt8] = (0..<300_000).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) }
 

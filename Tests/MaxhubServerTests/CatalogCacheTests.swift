@@ -11,7 +11,7 @@ import Testing
 
 /// The catalog's reads answer from a cache of rendered responses, with ETags; they must never show a stale catalog to
 /// the process that wrote it, and only briefly to another process sharing the database.
-@Suite("The catalog's response cache and ETags")
+@Suite("The catalog's response cache and ETags", .onTestThreads)
 struct CatalogCacheTests {
     @Test func readsCarryETagsAndAnswer304() async throws {
         let hub = try await TestHub.make()

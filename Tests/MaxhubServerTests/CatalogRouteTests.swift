@@ -7,7 +7,7 @@ import MaxhubTestSupport
 import NIOCore
 import Testing
 
-@Suite("Publishing and reading the catalog on a live hub")
+@Suite("Publishing and reading the catalog on a live hub", .onTestThreads)
 struct CatalogRouteTests {
     @Test func publishThenReadBack() async throws {
         let hub = try await TestHub.make()

@@ -16,7 +16,7 @@ enum Caller: String, CaseIterable, CustomStringConvertible {
     var description: String { rawValue }
 }
 
-@Suite("The review workflow on a live hub")
+@Suite("The review workflow on a live hub", .onTestThreads)
 struct ReviewWorkflowTests {
     /// A hub with the role tokens plus a second curator, and a client that asks as any `Caller`.
     struct Setup {

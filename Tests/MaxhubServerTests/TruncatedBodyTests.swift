@@ -4,7 +4,7 @@ import MaxhubTestSupport
 import Testing
 
 /// A request whose body ends before its `Content-Length` is the client's fault: a 400 problem, and the hub serves on.
-@Suite("Bodies that end early on a live hub")
+@Suite("Bodies that end early on a live hub", .onTestThreads)
 struct TruncatedBodyTests {
     /// Sends `head` and the first `sent` bytes of a body that claims `length`, half-closes, and reads the whole answer.
     static func send(port: Int, _ head: String, length: Int, sent: Int) throws -> String {

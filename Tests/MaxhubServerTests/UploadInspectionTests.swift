@@ -8,7 +8,7 @@ import Testing
 
 /// The hub checks an archive while it is uploaded, so that the publish does not read it again; whatever breaks that
 /// one pass falls back to reading the stored archive, with the same answers.
-@Suite("Archive checks on arrival")
+@Suite("Archive checks on arrival", .onTestThreads)
 struct UploadInspectionTests {
     static func package(_ name: String, version: String = "1.0.0") throws -> TestPackage {
         try TestPackage.make(

@@ -1,8 +1,9 @@
 import Foundation
+import MaxhubTestSupport
 import Testing
 @testable import MaxhubServer
 
-@Suite("The web assets compiled into the binary")
+@Suite("The web assets compiled into the binary", .onTestThreads)
 struct WebAssetsTests {
     static let web = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("web")

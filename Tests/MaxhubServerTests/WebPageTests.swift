@@ -9,7 +9,7 @@ import MaxhubTestSupport
 import NIOCore
 import Testing
 
-@Suite("The web catalog's pages on a live hub")
+@Suite("The web catalog's pages on a live hub", .onTestThreads)
 struct WebPageTests {
     static let hostileReadme = """
         # Hostile

@@ -47,7 +47,7 @@ enum BlobStoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible 
 
 /// A store under test and what the contract needs beyond the protocol.
 struct BlobHarness: Sendable {
-    let store: any BlobStore
+    let store: any BlobMaintenance
     /// A new instance over the same storage, as after a restart: nothing of the first one's memory carries over.
     let reopen: @Sendable () -> any BlobStore
 }

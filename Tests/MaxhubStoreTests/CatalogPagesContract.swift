@@ -1,11 +1,12 @@
 import Foundation
 import MaxhubCore
+import MaxhubTestSupport
 import Testing
 @testable import MaxhubStore
 
 /// What every `CatalogStore` must do for the web catalog's pages (facet counts, model cards), run against each
 /// `CatalogStoreKind`.
-@Suite struct CatalogPagesContract {
+@Suite(.onTestThreads) struct CatalogPagesContract {
     private typealias Fixtures = CatalogFixtures
 
     private static let approvedOnly = CatalogVisibility(states: [.approved])

@@ -1,10 +1,11 @@
 import Foundation
 import MaxhubCore
+import MaxhubTestSupport
 import Testing
 @testable import MaxhubStore
 
 /// What every `CatalogStore` must do with reviews, yanks and the review queue, run against each `CatalogStoreKind`.
-@Suite struct CatalogReviewContract {
+@Suite(.onTestThreads) struct CatalogReviewContract {
     private typealias Fixtures = CatalogFixtures
 
     private static func review(

@@ -1,10 +1,11 @@
 import Foundation
 import MaxhubCore
+import MaxhubTestSupport
 import Testing
 @testable import MaxhubStore
 
 /// What every `CatalogStore` must do, run against each `CatalogStoreKind`.
-@Suite struct CatalogStoreContract {
+@Suite(.onTestThreads) struct CatalogStoreContract {
     private typealias Fixtures = CatalogFixtures
 
     private static let approvedOnly = CatalogVisibility(states: [.approved])

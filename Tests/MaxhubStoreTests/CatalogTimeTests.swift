@@ -1,9 +1,10 @@
 import Foundation
+import MaxhubTestSupport
 import Testing
 @testable import MaxhubStore
 
 /// `CatalogTime`: millisecond truncation and the stored text.
-@Suite struct CatalogTimeTests {
+@Suite(.onTestThreads) struct CatalogTimeTests {
     @Test func textIsISO8601InUTCWithMilliseconds() {
         #expect(CatalogTime.text(Date(timeIntervalSince1970: 0)) == "1970-01-01T00:00:00.000Z")
         #expect(CatalogTime.text(Date(timeIntervalSince1970: 1_800_000_000.123_9)) == "2027-01-15T08:00:00.123Z")

@@ -6,7 +6,7 @@ import NIOCore
 import Testing
 
 /// What the file blob store promises beyond the contract: its layout, no leftovers, and cleanup by file age.
-@Suite struct FileBlobStoreTests {
+@Suite(.onTestThreads) struct FileBlobStoreTests {
     private typealias Fixtures = BlobFixtures
 
     private func withStore(_ body: (FileBlobStore, TestFolder) async throws -> Void) async throws {

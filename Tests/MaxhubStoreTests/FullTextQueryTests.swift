@@ -1,9 +1,10 @@
 import Foundation
+import MaxhubTestSupport
 import Testing
 @testable import MaxhubStore
 
 /// `FullTextQuery`: user text becomes ANDed quoted prefix terms and nothing else.
-@Suite struct FullTextQueryTests {
+@Suite(.onTestThreads) struct FullTextQueryTests {
     @Test(arguments: [
         ("digits", "\"digits\"*"),
         ("Digit classifier", "\"Digit\"* AND \"classifier\"*"),

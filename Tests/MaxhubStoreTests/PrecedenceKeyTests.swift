@@ -1,10 +1,11 @@
 import Foundation
 import MaxhubCore
+import MaxhubTestSupport
 import Testing
 @testable import MaxhubStore
 
 /// `PrecedenceKey`: the byte order of the keys must be `Version`'s precedence, exactly.
-@Suite struct PrecedenceKeyTests {
+@Suite(.onTestThreads) struct PrecedenceKeyTests {
     @Test func theSpecExampleIsInOrder() throws {
         let ordered = try [
             "1.0.0-alpha", "1.0.0-alpha.1", "1.0.0-alpha.beta", "1.0.0-beta", "1.0.0-beta.2", "1.0.0-beta.11", "1.0.0-rc.1", "1.0.0",

@@ -7,7 +7,7 @@ import Testing
 
 /// What the S3 store does beyond `BlobStoreContract`, against the real SeaweedFS: blobs of several segments made by
 /// server-side copies, appends spread over processes, SigV4 refusals, presigned reads, and a blob changed in the bucket.
-@Suite struct S3BlobStoreTests {
+@Suite(.onTestThreads) struct S3BlobStoreTests {
     private typealias Fixtures = BlobFixtures
     private static let partSize = 5 << 20
 
@@ -80,6 +80,8 @@ import Testing
         var rotten = bytes
         rotten[150_000] ^= 0xff
         try await bucket.put("blobs/sha256/\(digest.hex)", ByteBuffer(bytes: rotten))
+        #expect(try await store.holdsItsBytes(digest) { _ in } == false, "fsck's check finds it")
+        #expect(try await store.size(of: digest) == 300_000, "and leaves it to --repair")
 
         var handedOver = 0
         await #expect(throws: BlobStoreError.corrupt(digest)) {

@@ -5,7 +5,7 @@ import MaxhubTestSupport
 import Testing
 
 /// What the SQLite catalog promises beyond the contract: its schema's invariants, reopening, and fast searches.
-@Suite struct SQLiteCatalogStoreTests {
+@Suite(.onTestThreads) struct SQLiteCatalogStoreTests {
     private typealias Fixtures = CatalogFixtures
 
     @Test func auditRowsCannotBeUpdatedOrDeleted() async throws {
@@ -69,12 +69,12 @@ import Testing
             let store = try SQLiteCatalogStore(path: path)
             published = try await store.publishVersion(try Fixtures.makeVersion(version: "1.0.0-rc.1+b"))
             token = try await store.createToken(Fixtures.makeToken())
-            #expect(try await store.appliedMigrations() == ["v1", "v2-reviews", "v3-readmes", "v4-token-expiry", "v5-catalog-generation"])
+            #expect(try await store.appliedMigrations() == ["v1", "v2-reviews", "v3-readmes", "v4-token-expiry", "v5-catalog-generation", "v6-hub-secrets"])
             #expect(FileManager.default.fileExists(atPath: path + "-wal"), "the pool runs in WAL mode")
         }
         for _ in 0..<2 {
             let reopened = try SQLiteCatalogStore(path: path)
-            #expect(try await reopened.appliedMigrations() == ["v1", "v2-reviews", "v3-readmes", "v4-token-expiry", "v5-catalog-generation"], "the migrator runs each migration once")
+            #expect(try await reopened.appliedMigrations() == ["v1", "v2-reviews", "v3-readmes", "v4-token-expiry", "v5-catalog-generation", "v6-hub-secrets"], "the migrator runs each migration once")
             #expect(try await reopened.versions(of: published.name, visibility: .everything) == [published])
             #expect(try await reopened.tokens() == [token])
             #expect(try await reopened.auditEntries(AuditFilter()).count == 2)

@@ -1,12 +1,13 @@
 import Crypto
 import Foundation
 import MaxhubStore
+import MaxhubTestSupport
 import Testing
 
 /// The signer against AWS's published examples: the SigV4 test suite's `get-vanilla`, and the S3 developer guide's
 /// header-signed requests and presigned URL (all with AWS's example credentials). The real server's check is in
 /// `BlobStoreContract` against SeaweedFS, and `S3BlobStoreTests` shows a wrong secret refused.
-@Suite struct SigV4Tests {
+@Suite(.onTestThreads) struct SigV4Tests {
     private static let s3Example = SigV4(
         credentials: .init(accessKeyID: "AKIAIOSFODNN7EXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"),
         region: "us-east-1")

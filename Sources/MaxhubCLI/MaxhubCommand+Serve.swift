@@ -31,31 +31,9 @@ extension MaxhubCommand {
         var logLevel = "info"
 
         @Option(
-            name: .customLong("database"),
-            help: "Keep the catalog in PostgreSQL: 'postgres://USER[:PASSWORD]@HOST:PORT/DB', a unix socket with ?host=/FOLDER (default: $MAXHUB_DATABASE_URL, else DIR/catalog.sqlite).")
-        var database: String?
-
-        @Option(
-            name: .customLong("blobs"),
-            help: ArgumentHelp(
-                "Keep the blobs in an S3-compatible bucket: 's3://BUCKET?endpoint=URL&region=REGION' (default: $MAXHUB_BLOBS_URL, else DIR/blobs).",
-                discussion: "Credentials come from AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN."))
-        var blobs: String?
-
-        @Option(
             name: .customLong("blob-redirect"),
             help: "With --blobs: answer downloads with 307 to a presigned URL of the store (true), or stream them through the hub (false).")
         var blobRedirect = true
-
-        var databaseURL: String? {
-            if let database { return database }
-            return ProcessInfo.processInfo.environment["MAXHUB_DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
-        }
-
-        var blobsLocation: String? {
-            if let blobs { return blobs }
-            return ProcessInfo.processInfo.environment["MAXHUB_BLOBS_URL"].flatMap { $0.isEmpty ? nil : $0 }
-        }
 
         func validate() throws {
             guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
@@ -73,8 +51,8 @@ extension MaxhubCommand {
                 maxUploadSize: maxUploadSize,
                 anonymousRead: !noAnonymousRead,
                 logLevel: level,
-                databaseURL: databaseURL,
-                blobsLocation: blobsLocation,
+                databaseURL: data.databaseURL,
+                blobsLocation: data.blobsLocation,
                 blobRedirect: blobRedirect
             )
             do {

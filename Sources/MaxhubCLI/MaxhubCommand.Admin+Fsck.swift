@@ -9,9 +9,9 @@ extension MaxhubCommand.Admin {
             commandName: "fsck",
             abstract: "Re-hash every blob; name each corrupt or missing one and the versions that use it (exit 4).",
             discussion: """
-                --repair moves each corrupt blob to DATA/quarantine/, after which the hub answers its digest as missing \
-                and an upload of the right bytes (maxhub publish of the same package) repairs it. Also runs SQLite's \
-                integrity check on the catalog.
+                --repair moves each corrupt blob to quarantine/ (in the data folder, or the bucket), after which the hub \
+                answers its digest as missing and an upload of the right bytes (maxhub publish of the same package) \
+                repairs it. Also checks the catalog: SQLite's integrity check, or PostgreSQL's cross-table rules.
                 """
         )
 
@@ -21,7 +21,10 @@ extension MaxhubCommand.Admin {
         var repair = false
 
         func run() async throws {
-            let (catalog, blobs) = try data.open()
+            try await data.withStores { catalog, blobs in try await check(catalog, blobs) }
+        }
+
+        private func check(_ catalog: any CatalogMaintenance, _ blobs: any BlobMaintenance) async throws {
             let users = try await catalog.versionsByArchive()
             let stored = try await blobs.storedBlobs()
             let total = stored.reduce(0) { $0 + $1.size }
@@ -59,7 +62,7 @@ extension MaxhubCommand.Admin {
                 Terminal.standardError.writeLine("maxhub admin fsck --repair quarantines the corrupt blobs")
             }
             guard corrupt == 0, missing.isEmpty, integrity == "ok" else {
-                throw CLIFailure("\(data.folder) has damage: see above", code: .verificationFailed)
+                throw CLIFailure("\(data.hubPlace) has damage: see above", code: .verificationFailed)
             }
         }
     }

@@ -24,7 +24,10 @@ extension MaxhubCommand.Admin {
         var dryRun = false
 
         func run() async throws {
-            let (catalog, blobs) = try data.open()
+            try await data.withStores { catalog, blobs in try await collect(catalog, blobs) }
+        }
+
+        private func collect(_ catalog: any CatalogMaintenance, _ blobs: any BlobMaintenance) async throws {
             let cutoff = Date().addingTimeInterval(-Double(grace.seconds))
             let used = try await catalog.versionsByArchive()
             let verb = dryRun ? "would remove" : "removed"

@@ -78,7 +78,7 @@ public enum HubServer {
 
     /// The S3 store at `location`, once it has answered a listing with the environment's credentials: a store that
     /// is unreachable, unknown or refuses them stops the hub before it listens.
-    static func openBucket(_ location: String, logger: Logger) async throws -> S3BlobStore {
+    public static func openBucket(_ location: String, logger: Logger) async throws -> S3BlobStore {
         let parsed: S3Bucket.Location
         do {
             parsed = try S3Bucket.Location(parsing: location)

@@ -209,4 +209,70 @@ struct ClusterTests {
         let path = cache + "/packages/digits-classifier/2.0.0"
         #expect(FileManager.default.contents(atPath: path + "/model.onnx") == FileManager.default.contents(atPath: source + "/model.onnx"))
     }
+
+    @Test func theAdminCommandsLookAfterTheSharedEngines() async throws {
+        let harness = try CLIHarness()
+        defer { harness.cleanUp() }
+        let cluster = try await Cluster(harness: harness)
+        defer { cluster.stop() }
+        let seaweed = try await SeaweedServer.shared()
+        let bucket = String(cluster.blobs.dropFirst("s3://".count).prefix { $0 != "?" })
+        let curator = try await cluster.token("carl", "curator")
+        let source = try PublishCommandTests.writePackage(version: "4.0.0", weights: String(repeating: "w", count: 20_000), in: harness)
+        let published = try await harness.running("publish", source, "--url", cluster.replicas[0].url, "--token", curator)
+        #expect(published.status == 0, "\(published.stderr)")
+        let archive = try Digest(parsing: try await harness.running("pack", source, "--output", harness.url("p.tar.zst").path).lines.last ?? "")
+        let stores = ["--data", harness.url("admin").path, "--database", cluster.database, "--blobs", cluster.blobs]
+        func admin(_ arguments: String...) async throws -> CLIHarness.Result {
+            try await harness.running(["admin"] + arguments + stores, environment: cluster.environment)
+        }
+
+        let clean = try await admin("fsck")
+        #expect(clean.status == 0, "\(clean.stderr)")
+        #expect(clean.stdout.contains("checked 1 blob") && clean.stdout.contains("catalog integrity: ok"), "\(clean.stdout)")
+
+        // A blob no version uses, put straight into the bucket: collected once past the grace.
+        let orphan = Array("bytes no version uses".utf8)
+        try Data(orphan).write(to: harness.url("orphan"))
+        let put = try await seaweed.curl("PUT", "/\(bucket)/blobs/sha256/\(Digest.of(orphan).hex)", upload: harness.url("orphan").path)
+        #expect(put.status == 200, "\(put.body)")
+        try await Task.sleep(for: .milliseconds(1500))
+        let dry = try await admin("gc", "--grace", "1s", "--dry-run")
+        #expect(dry.lines.first == "would remove blob \(Digest.of(orphan)) (21 B)", "\(dry.stdout)")
+        let collected = try await admin("gc", "--grace", "1s")
+        #expect(collected.status == 0 && collected.stdout.contains("removed 1 blob"), "\(collected.stdout) \(collected.stderr)")
+        #expect(try await seaweed.curl("HEAD", "/\(bucket)/blobs/sha256/\(Digest.of(orphan).hex)").status == 404)
+        #expect(try await seaweed.curl("HEAD", "/\(bucket)/blobs/sha256/\(archive.hex)").status == 200, "the archive a version uses stays")
+
+        // A backup is pg_dump's snapshot; restored into a new database, a hub on it serves the same catalog.
+        let destination = harness.url("backup").path
+        let backup = try await admin("backup", destination)
+        #expect(backup.status == 0, "\(backup.stderr)")
+        #expect(backup.stdout.contains("the blobs stay in"), "\(backup.stdout)")
+        let postgres = try await PostgresServer.shared()
+        let restored = try await postgres.makeDatabase()
+        try await postgres.restore(destination + "/catalog.pgdump", into: restored)
+        let hub = try await RunningHub.starting(
+            dataFolder: harness.url("restored").path, arguments: ["--database", postgres.url(database: restored), "--blobs", cluster.blobs],
+            environment: cluster.environment)
+        let info = try await harness.running("info", "digits-classifier", "--json", "--url", hub.url, "--token", curator)
+        try await hub.stopping()
+        #expect(info.status == 0 && info.stdout.contains(#""state" : "pending""#), "\(info.stdout) \(info.stderr)")
+
+        // A changed archive: named with the version that uses it, quarantined by --repair, then missing.
+        try Data("not the archive".utf8).write(to: harness.url("rotten"))
+        let rot = try await seaweed.curl("PUT", "/\(bucket)/blobs/sha256/\(archive.hex)", upload: harness.url("rotten").path)
+        #expect(rot.status == 200, "\(rot.body)")
+        let found = try await admin("fsck")
+        #expect(found.status == 4)
+        #expect(found.stdout.contains("corrupt: \(archive)") && found.stdout.contains("used by digits-classifier@4.0.0"), "\(found.stdout)")
+        let repaired = try await admin("fsck", "--repair")
+        #expect(repaired.stdout.contains("quarantined at quarantine/sha256/\(archive.hex)"), "\(repaired.stdout)")
+        let missing = try await admin("fsck")
+        #expect(missing.status == 4 && missing.stdout.contains("missing: \(archive), used by digits-classifier@4.0.0"), "\(missing.stdout)")
+
+        let unreachable = try await harness.running(
+            ["admin", "fsck", "--data", harness.url("admin").path, "--database", "postgres://maxhub@127.0.0.1:1/none"])
+        #expect(unreachable.status != 0 && unreachable.stderr.contains("cannot open the catalog"), "\(unreachable.stderr)")
+    }
 }

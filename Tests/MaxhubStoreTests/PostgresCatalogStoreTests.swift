@@ -252,7 +252,7 @@ import Testing
         }
         #expect(stranger?.description.contains("\"stranger\" does not exist") == true, "\(String(describing: stranger))")
         let plain = await #expect(throws: CatalogStorageError.self) {
-            try await PostgresCatalogStore.connect(url: server.url(database: "postgres") + "?sslmode=require")
+            try await PostgresCatalogStore.connect(url: server.url(database: "postgres") + "&sslmode=require")
         }
         #expect(plain?.description.contains("does not offer TLS") == true, "\(String(describing: plain))")
     }

@@ -32,18 +32,20 @@ public final class SeaweedServer: Sendable {
 
     /// Sends one SigV4-signed request with curl (`--aws-sigv4`), a client that is not maxhub's; returns the status and
     /// the body. `path` is `/BUCKET[/KEY][?QUERY]`.
-    public func curl(_ method: String, _ path: String, secret: String? = nil) async throws -> (status: Int, body: String) {
+    /// `upload` is a file whose bytes are the request's body.
+    public func curl(_ method: String, _ path: String, secret: String? = nil, upload: String? = nil) async throws -> (status: Int, body: String) {
         let server = self
-        return try await onThread { try server.curlNow(method, path, secret: secret) }
+        return try await onThread { try server.curlNow(method, path, secret: secret, upload: upload) }
     }
 
-    private func curlNow(_ method: String, _ path: String, secret: String?) throws -> (status: Int, body: String) {
+    private func curlNow(_ method: String, _ path: String, secret: String?, upload: String?) throws -> (status: Int, body: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-        process.arguments = [
-            "-s", "-X", method, "--aws-sigv4", "aws:amz:us-east-1:s3", "--user", "\(accessKey):\(secret ?? secretKey)",
-            "-w", "\n%{http_code}", endpoint + path,
-        ]
+        // -X HEAD would wait for the body its Content-Length announces.
+        let verb = method == "HEAD" ? ["-I"] : ["-X", method]
+        let body = upload.map { ["-T", $0] } ?? []
+        process.arguments = ["-s", "--aws-sigv4", "aws:amz:us-east-1:s3", "--user", "\(accessKey):\(secret ?? secretKey)", "-w", "\n%{http_code}"]
+            + verb + body + [endpoint + path]
         let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice

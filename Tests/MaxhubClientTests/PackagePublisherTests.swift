@@ -78,10 +78,10 @@ struct PackagePublisherTests {
         let builder = PackageBuilder(folder: URL(fileURLWithPath: folder))
         let hasty = try builder.plan(excluding: [scratch.path("a.tar.zst")])
         let hastyPack = try builder.pack(hasty, to: scratch.path("a.tar.zst"))
-        // Planned at the instant its newest file was written, however long the machine then took to pack.
-        let newest = try FileManager.default.contentsOfDirectory(atPath: folder).compactMap {
-            try FileManager.default.attributesOfItem(atPath: folder + "/" + $0)[.modificationDate] as? Date
-        }.max() ?? Date()
+        // Planned at the instant its newest file was written, however long the machine then took to pack (the pack
+        // itself rewrites maxhub.yaml, so the plan's own stamps are the ones that count).
+        let newestNanoseconds = hasty.files.map { max($0.stamp.modified, $0.stamp.changed) }.max() ?? 0
+        let newest = Date(timeIntervalSince1970: Double(newestNanoseconds) / 1_000_000_000)
         records.remember(hasty, compression: .zstd, plannedAt: newest, digest: hastyPack.digest, size: hastyPack.size, files: hastyPack.manifest.files ?? [])
         #expect(records.record(for: hasty, compression: .zstd) == nil)
 

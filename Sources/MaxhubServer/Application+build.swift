@@ -31,11 +31,14 @@ public func buildApplication<Catalog: CatalogStore, Blobs: BlobStore>(
         BlobController(catalog: catalog, blobs: blobs, configuration: configuration, metrics: metrics, inspections: inspections).endpoints,
         atPath: "/api/v1")
     router.addRoutes(TokenController(catalog: catalog).endpoints, atPath: "/api/v1")
-    router.addRoutes(ReviewController(catalog: catalog).endpoints, atPath: "/api/v1")
+    let reviews = ReviewController(
+        catalog: catalog, signer: ApprovalSigner(catalog: catalog, blobs: blobs, limits: configuration.archiveLimits))
+    router.addRoutes(reviews.endpoints, atPath: "/api/v1")
+    router.addRoutes(SigningController(catalog: catalog, configuration: configuration).endpoints, atPath: "/api/v1")
     let keys = WebSessionKeys(secret: configuration.webSecret)
     router.addRoutes(WebCatalogController(catalog: catalog, configuration: configuration, keys: keys, cache: cache).endpoints)
     router.addRoutes(WebSessionController(catalog: catalog, keys: keys).endpoints)
-    router.addRoutes(WebReviewController(catalog: catalog, reviews: ReviewController(catalog: catalog), keys: keys).endpoints)
+    router.addRoutes(WebReviewController(catalog: catalog, reviews: reviews, keys: keys).endpoints)
     return Application(
         router: router,
         server: .http1(configuration: HTTP1Channel.Configuration(additionalChannelHandlers: [ExpectContinueHandler()])),

@@ -147,13 +147,13 @@ struct CatalogController<Catalog: CatalogStore, Blobs: BlobStore> {
             throw HubError.badRequest(
                 "the archive \(body.archive.digest) has \(storedSize) bytes, not \(body.archive.size)", kind: "archive-mismatch")
         }
-        let readme: ModelCard?
+        let checked: PublishCheck.CheckedArchive
         if let inspected = try PublishCheck.inspected(inspections.report(for: body.archive.digest), matches: manifest) {
-            readme = inspected.card
+            checked = inspected
             metrics.archivesCheckedOnArrival.increment()
         } else {
             let limits = configuration.archiveLimits
-            readme = try await blobs.withLocalFile(for: body.archive.digest) { path in
+            checked = try await blobs.withLocalFile(for: body.archive.digest) { path in
                 try await NIOThreadPool.singleton.runIfActive {
                     try PublishCheck.archive(at: path, matches: manifest, limits: limits)
                 }
@@ -167,7 +167,8 @@ struct CatalogController<Catalog: CatalogStore, Blobs: BlobStore> {
                 archive: body.archive,
                 publishedBy: identity.user,
                 publishedAt: Date(),
-                readme: readme
+                readme: checked.card,
+                manifestFileDigest: checked.manifestFile
             )
         )
         metrics.publishes.increment()

@@ -69,6 +69,9 @@ public enum HubServer {
         let adminToken = try await bootstrapAdmin(catalog: catalog, dataDirectory: configuration.dataDirectory, logger: logger)
         var configuration = configuration
         configuration.webSecret = try await webSecret(catalog: catalog, dataDirectory: configuration.dataDirectory)
+        // The key approvals are signed with, made on the first start (by one hub of several starting together).
+        let signingKey = try await catalog.signingKeysMakingTheFirst().last
+        logger.info("signing approvals", metadata: ["key": "\(signingKey?.fingerprint ?? "none")"])
         let host = configuration.host
         let app = buildApplication(configuration: configuration, catalog: catalog, blobs: blobs, logger: logger) { port in
             announce(HubAnnouncement(url: "http://\(host.contains(":") ? "[\(host)]" : host):\(port)", adminToken: adminToken))

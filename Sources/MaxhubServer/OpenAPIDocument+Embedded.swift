@@ -41,6 +41,8 @@ tags:
     description: Putting blobs on the hub, in one request or OCI-style in resumable chunks.
   - name: reviews
     description: Approving or rejecting a version, yanking one, and the review queue.
+  - name: signing
+    description: The hub's signing keys and the signatures of approved versions (OpenSSF model-signing).
   - name: tokens
     description: Bearer tokens and who a token belongs to.
   - name: audit
@@ -444,6 +446,61 @@ paths:
         "413":
           $ref: "#/components/responses/ContentTooLarge"
 
+  /api/v1/models/{name}/versions/{version}/signature:
+    parameters:
+      - $ref: "#/components/parameters/ModelNamePath"
+      - $ref: "#/components/parameters/VersionPath"
+    get:
+      operationId: getVersionSignature
+      summary: The signature of an approved version's files
+      description: |
+        The hub signs every approval in the OpenSSF model-signing format: a Sigstore bundle v0.3
+        holding a DSSE envelope over an in-toto Statement v1 (`predicateType
+        https://model_signing/signature/v1.0`) that lists every file of the extracted package,
+        `maxhub.yaml` included, with its sha256; ECDSA P-256 with the key of `GET
+        /api/v1/signing-key`. `model_signing verify key --signature model.sig --public_key hub.pub
+        FOLDER` checks it. A yanked version keeps its signature; a pending or rejected one has none
+        (404).
+      tags: [signing]
+      responses:
+        "200":
+          description: The bundle.
+          content:
+            application/json:
+              schema:
+                $ref: "#/components/schemas/SignatureBundle"
+        "400":
+          $ref: "#/components/responses/BadRequest"
+        "401":
+          $ref: "#/components/responses/Unauthorized"
+        "404":
+          $ref: "#/components/responses/NotFound"
+  /api/v1/models/{name}/versions/{version}/review-signature:
+    parameters:
+      - $ref: "#/components/parameters/ModelNamePath"
+      - $ref: "#/components/parameters/VersionPath"
+    get:
+      operationId: getReviewSignature
+      summary: The signed record of an approved version's IP review
+      description: |
+        A bundle like the files signature, signed by the same key, over a statement of
+        `predicateType https://maxhub/review/v1`: its subject is the archive, and its predicate the
+        reviewer, the time, the licence verdicts (SPDX), the note, the publisher and the subject
+        digest of the files statement. A pending or rejected version has none (404).
+      tags: [signing]
+      responses:
+        "200":
+          description: The bundle.
+          content:
+            application/json:
+              schema:
+                $ref: "#/components/schemas/SignatureBundle"
+        "400":
+          $ref: "#/components/responses/BadRequest"
+        "401":
+          $ref: "#/components/responses/Unauthorized"
+        "404":
+          $ref: "#/components/responses/NotFound"
   /api/v1/models/{name}/resolve:
     parameters:
       - $ref: "#/components/parameters/ModelNamePath"
@@ -499,6 +556,40 @@ paths:
               schema:
                 $ref: "#/components/schemas/ProblemDetails404"
 
+  /api/v1/signing-key:
+    get:
+      operationId: getSigningKey
+      summary: The public key the hub signs approvals with now
+      description: |
+        An ECDSA P-256 public key as PEM (SubjectPublicKeyInfo): what `model_signing verify key
+        --public_key` takes. The hub makes its first key on its first start; `maxhub admin key
+        rotate` makes a new one, and the older ones stay in `GET /api/v1/signing-keys`.
+      tags: [signing]
+      responses:
+        "200":
+          description: The key.
+          content:
+            application/x-pem-file:
+              schema:
+                type: string
+                pattern: "^-----BEGIN PUBLIC KEY-----\\n"
+        "401":
+          $ref: "#/components/responses/Unauthorized"
+  /api/v1/signing-keys:
+    get:
+      operationId: listSigningKeys
+      summary: Every key the hub has signed with
+      description: Oldest first; the one marked `current` signs new approvals.
+      tags: [signing]
+      responses:
+        "200":
+          description: The keys.
+          content:
+            application/json:
+              schema:
+                $ref: "#/components/schemas/SigningKeyList"
+        "401":
+          $ref: "#/components/responses/Unauthorized"
   /api/v1/blobs/{digest}:
     parameters:
       - $ref: "#/components/parameters/DigestPath"
@@ -1716,6 +1807,73 @@ components:
         status:
           type: string
           enum: [ok]
+    SignatureBundle:
+      type: object
+      description: A Sigstore bundle v0.3 with one DSSE envelope, as the OpenSSF model-signing tool reads it.
+      required: [mediaType, verificationMaterial, dsseEnvelope]
+      properties:
+        mediaType:
+          type: string
+          enum: [application/vnd.dev.sigstore.bundle.v0.3+json]
+        verificationMaterial:
+          type: object
+          required: [publicKey, tlogEntries]
+          properties:
+            publicKey:
+              type: object
+              required: [hint]
+              properties:
+                hint:
+                  description: The sha256 (hex) of the signing key's PEM.
+                  type: string
+                  pattern: "^[0-9a-f]{64}$"
+            tlogEntries:
+              type: array
+              maxItems: 0
+        dsseEnvelope:
+          type: object
+          required: [payload, payloadType, signatures]
+          properties:
+            payload:
+              description: The in-toto statement, base64.
+              type: string
+            payloadType:
+              type: string
+              enum: [application/vnd.in-toto+json]
+            signatures:
+              type: array
+              minItems: 1
+              maxItems: 1
+              items:
+                type: object
+                required: [sig]
+                properties:
+                  sig:
+                    description: A DER ECDSA signature over the DSSE pre-authentication encoding, base64.
+                    type: string
+                  keyid:
+                    type: string
+    SigningKeyList:
+      type: object
+      required: [keys]
+      properties:
+        keys:
+          type: array
+          items:
+            type: object
+            required: [fingerprint, pem, created_at, current]
+            properties:
+              fingerprint:
+                description: The sha256 (hex) of `pem`, as bundles name the key.
+                type: string
+                pattern: "^[0-9a-f]{64}$"
+              pem:
+                type: string
+              created_at:
+                type: string
+                format: date-time
+              current:
+                type: boolean
     ProblemDetails:
       description: RFC 9457 problem details.
       type: object

@@ -34,7 +34,7 @@ enum PublishCheck {
     /// Reads the archive through libarchive (refusing unsafe entries and anything over `limits`) and compares its
     /// entries with `files:`. Returns the model card: the start of the manifest's `readme:` (else of a `README.md` that
     /// `files:` lists), read in the same pass and bounded by `ModelCard.maxBytes`.
-    static func archive(at path: String, matches manifest: Manifest, limits: ArchiveLimits) throws(HubError) -> ModelCard? {
+    static func archive(at path: String, matches manifest: Manifest, limits: ArchiveLimits) throws(HubError) -> CheckedArchive {
         let entries: [InspectedEntry]
         let readme: [UInt8]?
         do {
@@ -47,7 +47,7 @@ enum PublishCheck {
             throw .badRequest(detail, kind: "invalid-archive")
         }
         try requireMatch(entries, manifest)
-        return readme.map { ModelCard(bytes: $0) }
+        return CheckedArchive(card: readme.map { ModelCard(bytes: $0) }, entries: entries)
     }
 
     /// What `archive(at:matches:limits:)` finds, from the inspection that ran while the archive was uploaded: nil
@@ -64,7 +64,7 @@ enum PublishCheck {
             }
         }
         try requireMatch(report.entries, manifest)
-        return CheckedArchive(card: card)
+        return CheckedArchive(card: card, entries: report.entries)
     }
 
     /// Throws archive-mismatch unless the entries are exactly the manifest's `files:`.
@@ -80,6 +80,13 @@ enum PublishCheck {
     /// An archive found to match its manifest, and its model card if it has one.
     struct CheckedArchive {
         var card: ModelCard?
+        /// The sha256 of the archive's `maxhub.yaml` entry, if it has one.
+        var manifestFile: Digest?
+
+        init(card: ModelCard?, entries: [InspectedEntry]) {
+            self.card = card
+            manifestFile = entries.first { $0.path == Manifest.fileName && $0.kind == .file }?.digest
+        }
     }
 
     /// The package's model card file: `readme:`, else a `README.md` at the root.

@@ -5,8 +5,9 @@ import MaxhubCore
 import MaxhubStore
 
 /// The review workflow's routes: reviewing a pending version, yanking and restoring, the review queue, the audit log.
-struct ReviewController<Catalog: CatalogStore> {
+struct ReviewController<Catalog: CatalogStore, Blobs: BlobStore> {
     let catalog: Catalog
+    let signer: ApprovalSigner<Catalog, Blobs>
 
     var endpoints: RouteCollection<HubRequestContext> {
         RouteCollection(context: HubRequestContext.self)
@@ -46,10 +47,11 @@ struct ReviewController<Catalog: CatalogStore> {
             throw HubError.badRequest("a rejection needs a note saying why", errors: [.init(path: "note", message: "required to reject")])
         }
         let license = try Self.confirmedLicenses(declared: record.license, verdict: body.license, checkDeclared: body.decision == .approve)
-        let reviewed = try await catalog.recordReview(
-            NewReview(
-                name: name, version: record.version, reviewer: reviewer.user, decision: body.decision, license: license,
-                note: note?.isEmpty == false ? note : nil, at: Date()))
+        var decision = NewReview(
+            name: name, version: record.version, reviewer: reviewer.user, decision: body.decision, license: license,
+            note: note?.isEmpty == false ? note : nil, at: Date())
+        if body.decision == .approve { decision.signatures = try await signer.signatures(approving: record, review: decision) }
+        let reviewed = try await catalog.recordReview(decision)
         logger.info(
             "reviewed", metadata: ["model": "\(name)", "version": "\(record.version)", "by": "\(reviewer.user)", "decision": "\(body.decision)"])
         return reviewed

@@ -5,9 +5,9 @@ import MaxhubStore
 
 /// The reviewer's pages: the queue of pending versions, a version's review page, and its approve or reject form, which
 /// goes through the same workflow as the API's review route.
-struct WebReviewController<Catalog: CatalogStore> {
+struct WebReviewController<Catalog: CatalogStore, Blobs: BlobStore> {
     let catalog: Catalog
-    let reviews: ReviewController<Catalog>
+    let reviews: ReviewController<Catalog, Blobs>
     let keys: WebSessionKeys
 
     /// The versions the queue lists at most, so that it stays under 100 KB; its summary says when some are left out.

@@ -12,3 +12,4 @@ extension ArchiveReference: ResponseEncodable {}
 extension UploadStatus: ResponseEncodable {}
 extension ReviewQueue: ResponseEncodable {}
 extension AuditPage: ResponseEncodable {}
+extension SigningKeyList: ResponseEncodable {}

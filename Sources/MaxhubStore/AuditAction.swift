@@ -3,4 +3,5 @@ public enum AuditAction {
     public static let publish = "version.publish"
     public static let tokenCreate = "token.create"
     public static let tokenRevoke = "token.revoke"
+    public static let keyCreate = "key.create"
 }

@@ -14,6 +14,7 @@ enum CatalogSchema {
         migrator.registerMigration("v4-token-expiry", migrate: v4TokenExpiry)
         migrator.registerMigration("v5-catalog-generation", migrate: v5CatalogGeneration)
         migrator.registerMigration("v6-hub-secrets", migrate: v6HubSecrets)
+        migrator.registerMigration("v7-signatures", migrate: v7Signatures)
         return migrator
     }
 
@@ -208,6 +209,43 @@ enum CatalogSchema {
                 CREATE TRIGGER hub_secret_is_kept BEFORE UPDATE ON hub_secret
                 BEGIN
                     SELECT RAISE(ABORT, 'a hub secret is never changed');
+                END;
+                """)
+    }
+
+    /// The hub's signing keys (never changed or removed), the signatures of approved versions (never changed), and the
+    /// digest of each archive's `maxhub.yaml`, which a signature lists with the other files.
+    private static func v7Signatures(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                ALTER TABLE version ADD COLUMN manifest_file_sha256 TEXT
+                    CHECK (manifest_file_sha256 IS NULL OR manifest_file_sha256 GLOB 'sha256:*');
+                CREATE TABLE signing_key (
+                    id INTEGER PRIMARY KEY,
+                    fingerprint TEXT NOT NULL UNIQUE CHECK (length(fingerprint) = 64),
+                    public_key TEXT NOT NULL CHECK (public_key LIKE '-----BEGIN PUBLIC KEY-----%'),
+                    private_key TEXT NOT NULL CHECK (private_key LIKE '-----BEGIN PRIVATE KEY-----%'),
+                    created_at TEXT NOT NULL,
+                    created_by TEXT NOT NULL
+                );
+                CREATE TRIGGER signing_key_is_kept BEFORE UPDATE ON signing_key
+                BEGIN
+                    SELECT RAISE(ABORT, 'a signing key is never changed');
+                END;
+                CREATE TRIGGER signing_key_is_never_removed BEFORE DELETE ON signing_key
+                BEGIN
+                    SELECT RAISE(ABORT, 'a signing key is never removed');
+                END;
+                CREATE TABLE version_signature (
+                    version_id INTEGER NOT NULL REFERENCES version(id),
+                    kind TEXT NOT NULL CHECK (kind IN ('files', 'review')),
+                    key_fingerprint TEXT NOT NULL REFERENCES signing_key(fingerprint),
+                    bundle TEXT NOT NULL CHECK (json_valid(bundle)),
+                    PRIMARY KEY (version_id, kind)
+                );
+                CREATE TRIGGER version_signature_is_kept BEFORE UPDATE ON version_signature
+                BEGIN
+                    SELECT RAISE(ABORT, 'a signature is never changed');
                 END;
                 """)
     }

@@ -31,7 +31,8 @@ public protocol CatalogStore: Sendable {
     func version(_ version: Version, of name: ModelName, visibility: CatalogVisibility) async throws -> VersionRecord?
 
     /// Records the review of a pending version in one transaction: the version becomes approved or rejected, the
-    /// reviewed licenses become the ones the catalog shows, the review is kept, and an audit entry is appended.
+    /// reviewed licenses become the ones the catalog shows, the review is kept with its signatures (of an approval), and an
+    /// audit entry is appended.
     /// Throws `CatalogError.versionNotFound` and, when the version is not pending, `CatalogError.invalidTransition`.
     func recordReview(_ review: NewReview) async throws -> VersionRecord
 
@@ -69,6 +70,16 @@ public protocol CatalogStore: Sendable {
     /// The hub-wide secret called `name` (the web catalog's CSRF key, say): the one stored, or `proposal` when none was
     /// stored yet, which is then stored. Every process on one catalog gets the same bytes, whichever proposed first.
     func sharedSecret(_ name: String, proposal: [UInt8]) async throws -> [UInt8]
+
+    /// Every signing key, oldest first: the last one is the one the hub signs with.
+    func signingKeys() async throws -> [SigningKeyRecord]
+
+    /// Stores a signing key, which then signs, with a `key.create` audit entry. With `onlyIfNone`, only while the catalog
+    /// has no key, returning nil when one exists: of hubs starting together on one empty catalog, exactly one makes it.
+    func addSigningKey(_ key: NewSigningKey, onlyIfNone: Bool) async throws -> SigningKeyRecord?
+
+    /// The signatures of a visible version (none while it is pending, or when it was rejected).
+    func signatures(of name: ModelName, version: Version, visibility: CatalogVisibility) async throws -> [VersionSignature]
 
     /// Audit entries matching the filter, oldest first.
     func auditEntries(_ filter: AuditFilter) async throws -> [AuditEntry]

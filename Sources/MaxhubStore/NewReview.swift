@@ -10,10 +10,12 @@ public struct NewReview: Sendable, Equatable {
     public var license: Manifest.Licenses
     public var note: String?
     public var at: Date
+    /// What the hub signed for an approval (kept with the review in its transaction); empty for a rejection.
+    public var signatures: [VersionSignature]
 
     public init(
         name: ModelName, version: Version, reviewer: String, decision: ReviewRequest.Decision, license: Manifest.Licenses,
-        note: String?, at: Date
+        note: String?, at: Date, signatures: [VersionSignature] = []
     ) {
         self.name = name
         self.version = version
@@ -22,5 +24,6 @@ public struct NewReview: Sendable, Equatable {
         self.license = license
         self.note = note
         self.at = at
+        self.signatures = signatures
     }
 }

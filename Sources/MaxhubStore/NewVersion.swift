@@ -12,13 +12,15 @@ public struct NewVersion: Sendable {
     public var publishedAt: Date
     /// The README the archive carried, if any.
     public var readme: ModelCard?
+    /// The sha256 of the archive's `maxhub.yaml` entry, which the signature of an approval lists with the other files.
+    public var manifestFileDigest: Digest?
 
     public var name: ModelName { manifest.name }
     public var version: Version { manifest.version }
 
     public init(
         manifest: Manifest, manifestJSON: JSONValue, archive: ArchiveReference, publishedBy: String, publishedAt: Date,
-        readme: ModelCard? = nil
+        readme: ModelCard? = nil, manifestFileDigest: Digest? = nil
     ) {
         self.manifest = manifest
         self.manifestJSON = manifestJSON
@@ -26,5 +28,6 @@ public struct NewVersion: Sendable {
         self.publishedBy = publishedBy
         self.publishedAt = publishedAt
         self.readme = readme
+        self.manifestFileDigest = manifestFileDigest
     }
 }

@@ -24,6 +24,7 @@ extension PostgresCatalogStore {
                 WHERE id = \(id)
                 """
             )
+            try await Self.insertSignatures(review.decision == .approve ? review.signatures : [], versionID: id, on: session)
             var detail = "licenses code=\(review.license.code) weights=\(review.license.weights) data=\(review.license.data)"
             if review.license != current.license {
                 detail += " (declared code=\(current.license.code) weights=\(current.license.weights) data=\(current.license.data))"

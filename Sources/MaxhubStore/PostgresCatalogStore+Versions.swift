@@ -21,13 +21,13 @@ extension PostgresCatalogStore {
                 INSERT INTO version (
                     model_id, version, version_key, precedence, is_release, state, task, description, framework, license_code,
                     license_weights, license_data, archive_digest, archive_size, manifest, published_by, published_at,
-                    search_name, search_task, search_description
+                    search_name, search_task, search_description, manifest_file_sha256
                 ) VALUES (
                     \(modelID), \(row.version), \(row.versionKey), \(row.precedence), \(row.isRelease), \(row.state), \(row.task),
                     \(row.description), \(row.framework), \(row.licenseCode), \(row.licenseWeights), \(row.licenseData),
                     \(row.archiveDigest), \(row.archiveSize), \(row.manifest)::json, \(row.publishedBy), \(row.publishedAt)::timestamptz,
                     \(PostgresFullText.words(of: name)), \(PostgresFullText.words(of: row.task)),
-                    \(PostgresFullText.words(of: row.description))
+                    \(PostgresFullText.words(of: row.description)), \(row.manifestFileSHA256)
                 )
                 ON CONFLICT (model_id, version_key) DO NOTHING
                 RETURNING id

@@ -10,6 +10,7 @@ extension VersionRow {
         let columns = [
             "id", "model_id", "version", "version_key", "precedence", "is_release", "state", "task", "description", "framework",
             "license_code", "license_weights", "license_data", "archive_digest", "archive_size", "published_by", "yank_reason",
+            "manifest_file_sha256",
         ]
         return """
             \(sql: columns.map { "\(alias).\($0)" }.joined(separator: ", ")), \(sql: alias).manifest::text AS manifest,
@@ -57,6 +58,7 @@ extension VersionRow {
         publishedBy = try cells.value("published_by")
         publishedAt = try cells.value("published_at")
         yankReason = try cells.value("yank_reason")
+        manifestFileSHA256 = try cells.value("manifest_file_sha256")
     }
 }
 

@@ -17,6 +17,7 @@ enum PostgresSchema {
     static let migrations: [Migration] = [
         Migration(name: "v1", statements: v1),
         Migration(name: "v2-hub-secrets", statements: v2HubSecrets),
+        Migration(name: "v3-signatures", statements: v3Signatures),
     ]
 
     /// The advisory lock that migrations hold: `maxhub` in ASCII, then 1 (the audit log's, in `v1`, ends in 2). Advisory
@@ -267,6 +268,39 @@ enum PostgresSchema {
         """
         CREATE TRIGGER hub_secret_is_kept BEFORE UPDATE ON hub_secret
         FOR EACH ROW EXECUTE FUNCTION refuse_change('a hub secret is never changed')
+        """,
+    ]
+
+    /// The hub's signing keys (never changed or removed), the signatures of approved versions (never changed), and the
+    /// digest of each archive's `maxhub.yaml`, which a signature lists with the other files.
+    private static let v3Signatures: [String] = [
+        "ALTER TABLE version ADD COLUMN manifest_file_sha256 text CHECK (manifest_file_sha256 ~ '^sha256:[0-9a-f]{64}$')",
+        """
+        CREATE TABLE signing_key (
+            id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            fingerprint text COLLATE "C" NOT NULL UNIQUE CHECK (fingerprint ~ '^[0-9a-f]{64}$'),
+            public_key text NOT NULL CHECK (public_key LIKE '-----BEGIN PUBLIC KEY-----%'),
+            private_key text NOT NULL CHECK (private_key LIKE '-----BEGIN PRIVATE KEY-----%'),
+            created_at timestamptz NOT NULL,
+            created_by text NOT NULL
+        )
+        """,
+        """
+        CREATE TRIGGER signing_key_is_kept BEFORE UPDATE OR DELETE ON signing_key
+        FOR EACH ROW EXECUTE FUNCTION refuse_change('a signing key is never changed or removed')
+        """,
+        """
+        CREATE TABLE version_signature (
+            version_id bigint NOT NULL REFERENCES version(id),
+            kind text NOT NULL CHECK (kind IN ('files', 'review')),
+            key_fingerprint text COLLATE "C" NOT NULL REFERENCES signing_key(fingerprint),
+            bundle text NOT NULL CHECK (json_typeof(bundle::json) = 'object'),
+            PRIMARY KEY (version_id, kind)
+        )
+        """,
+        """
+        CREATE TRIGGER version_signature_is_kept BEFORE UPDATE ON version_signature
+        FOR EACH ROW EXECUTE FUNCTION refuse_change('a signature is never changed')
         """,
     ]
 }

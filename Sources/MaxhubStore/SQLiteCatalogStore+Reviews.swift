@@ -25,6 +25,7 @@ extension SQLiteCatalogStore {
                     WHERE id = \(id)
                     """
             )
+            try Self.insertSignatures(review.decision == .approve ? review.signatures : [], versionID: id, into: db)
             var detail = "licenses code=\(review.license.code) weights=\(review.license.weights) data=\(review.license.data)"
             if review.license != current.license {
                 detail += " (declared code=\(current.license.code) weights=\(current.license.weights) data=\(current.license.data))"

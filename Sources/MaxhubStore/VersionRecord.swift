@@ -21,11 +21,14 @@ public struct VersionRecord: Sendable, Equatable {
     public var review: Review?
     /// Why the version was yanked, while it is.
     public var yankReason: String?
+    /// The sha256 of the archive's `maxhub.yaml` entry (nil for versions published before the hub recorded it).
+    public var manifestFileDigest: Digest?
 
     public init(
         name: ModelName, version: Version, state: ReviewState, task: String, description: String,
         license: Manifest.Licenses, framework: String?, archive: ArchiveReference, publishedBy: String,
-        publishedAt: Date, manifest: JSONValue, review: Review? = nil, yankReason: String? = nil
+        publishedAt: Date, manifest: JSONValue, review: Review? = nil, yankReason: String? = nil,
+        manifestFileDigest: Digest? = nil
     ) {
         self.name = name
         self.version = version
@@ -40,6 +43,7 @@ public struct VersionRecord: Sendable, Equatable {
         self.manifest = manifest
         self.review = review
         self.yankReason = yankReason
+        self.manifestFileDigest = manifestFileDigest
     }
 }
 

@@ -28,6 +28,7 @@ struct VersionRow: Codable, FetchableRecord, MutablePersistableRecord {
     var publishedBy: String
     var publishedAt: String
     var yankReason: String?
+    var manifestFileSHA256: String?
 
     enum CodingKeys: String, CodingKey {
         case id
@@ -46,6 +47,7 @@ struct VersionRow: Codable, FetchableRecord, MutablePersistableRecord {
         case publishedBy = "published_by"
         case publishedAt = "published_at"
         case yankReason = "yank_reason"
+        case manifestFileSHA256 = "manifest_file_sha256"
     }
 
     /// A new version of a model, pending review.
@@ -70,6 +72,7 @@ struct VersionRow: Codable, FetchableRecord, MutablePersistableRecord {
         self.publishedBy = new.publishedBy
         self.publishedAt = CatalogTime.text(new.publishedAt)
         self.yankReason = nil
+        self.manifestFileSHA256 = new.manifestFileDigest?.description
     }
 
     mutating func didInsert(_ inserted: InsertionSuccess) {
@@ -114,7 +117,8 @@ struct VersionRow: Codable, FetchableRecord, MutablePersistableRecord {
                 publishedAt: publishedAt,
                 manifest: try JSONValue(jsonString: manifest),
                 review: try reviewJSON.map(Self.review(json:)),
-                yankReason: yankReason
+                yankReason: yankReason,
+                manifestFileDigest: try manifestFileSHA256.map { try Digest(parsing: $0) }
             )
         } catch {
             throw CatalogStorageError.unreadableRow(table: Self.databaseTableName, id: id, reason: "\(error)")

@@ -51,6 +51,77 @@ import Testing
         }
     }
 
+    private static func newKey(by actor: String = "maxhub serve") -> NewSigningKey {
+        let key = HubSigningKey()
+        return NewSigningKey(
+            fingerprint: key.publicKey.fingerprint, publicKeyPEM: key.publicKey.pem, privateKeyPEM: key.pem, createdBy: actor,
+            at: Fixtures.time)
+    }
+
+    @Test(arguments: CatalogStoreKind.allCases)
+    func ofRacingFirstSigningKeysExactlyOneIsMadeAndRotationsAddKeys(_ kind: CatalogStoreKind) async throws {
+        try await kind.withStore { harness in
+            let store = harness.store
+            #expect(try await store.signingKeys().isEmpty)
+            let made = try await withThrowingTaskGroup(of: SigningKeyRecord?.self) { group in
+                for _ in 0..<6 { group.addTask { try await store.addSigningKey(Self.newKey(), onlyIfNone: true) } }
+                var made: [SigningKeyRecord] = []
+                for try await record in group { if let record { made.append(record) } }
+                return made
+            }
+            #expect(made.count == 1)
+            #expect(try await store.signingKeys() == made)
+            let rotated = try #require(try await store.addSigningKey(Self.newKey(by: "admin"), onlyIfNone: false))
+            #expect(try await store.addSigningKey(Self.newKey(), onlyIfNone: true) == nil, "the catalog has keys")
+            let keys = try await store.signingKeys()
+            #expect(keys.map(\.fingerprint) == [made[0].fingerprint, rotated.fingerprint], "oldest first; the newest signs")
+            #expect(keys.last?.createdBy == "admin" && keys.last?.createdAt == CatalogTime.truncated(Fixtures.time))
+            #expect(try HubSigningKey(pem: keys[1].privateKeyPEM).publicKey.pem == keys[1].publicKeyPEM)
+            #expect(try await store.auditEntries(AuditFilter(action: AuditAction.keyCreate)).count == 2)
+            #expect(try await store.generation() == 0, "keys are not part of what the catalog shows")
+            // The same key twice is refused by the schema.
+            var again = Self.newKey()
+            again.fingerprint = rotated.fingerprint
+            again.publicKeyPEM = rotated.publicKeyPEM
+            await #expect(throws: (any Error).self) { _ = try await store.addSigningKey(again, onlyIfNone: false) }
+        }
+    }
+
+    @Test(arguments: CatalogStoreKind.allCases)
+    func anApprovalKeepsItsSignaturesAndARejectionHasNone(_ kind: CatalogStoreKind) async throws {
+        try await kind.withStore { harness in
+            let store = harness.store
+            let key = try #require(try await store.addSigningKey(Self.newKey(), onlyIfNone: true))
+            try await harness.publish("digits", "1.0.0", state: .pending)
+            try await harness.publish("digits", "1.1.0", state: .pending)
+            #expect(try await store.signatures(of: try Fixtures.name("digits"), version: try Fixtures.version("1.0.0"), visibility: .everything).isEmpty)
+            let files = VersionSignature(kind: .files, keyFingerprint: key.fingerprint, bundle: Array(#"{"files": 1}"#.utf8))
+            let reviewed = VersionSignature(kind: .review, keyFingerprint: key.fingerprint, bundle: Array(#"{"review": 1}"#.utf8))
+            var approval = try Self.review("digits", "1.0.0", .approve)
+            approval.signatures = [files, reviewed]
+            _ = try await store.recordReview(approval)
+            var rejection = try Self.review("digits", "1.1.0", .reject, note: "no licence for the data")
+            rejection.signatures = [files]
+            _ = try await store.recordReview(rejection)
+
+            let name = try Fixtures.name("digits")
+            #expect(try await store.signatures(of: name, version: try Fixtures.version("1.0.0"), visibility: .everything) == [files, reviewed])
+            #expect(try await store.signatures(of: name, version: try Fixtures.version("1.1.0"), visibility: .everything).isEmpty)
+            #expect(try await store.signatures(of: name, version: try Fixtures.version("1.0.0"), visibility: CatalogVisibility(states: [.rejected])).isEmpty)
+            // A yank and its undo keep the signatures.
+            _ = try await store.changeState(try Self.change("digits", "1.0.0", to: .yanked, by: "rita", reason: "bad"))
+            _ = try await store.changeState(try Self.change("digits", "1.0.0", to: .approved, by: "rita"))
+            #expect(try await store.signatures(of: name, version: try Fixtures.version("1.0.0"), visibility: .everything) == [files, reviewed])
+
+            // A signature by a key the catalog does not hold is refused, with the whole approval.
+            try await harness.publish("digits", "1.2.0", state: .pending)
+            var stranger = try Self.review("digits", "1.2.0", .approve)
+            stranger.signatures = [VersionSignature(kind: .files, keyFingerprint: String(repeating: "0", count: 64), bundle: Array("{}".utf8))]
+            await #expect(throws: (any Error).self) { _ = try await store.recordReview(stranger) }
+            #expect(try await store.version(try Fixtures.version("1.2.0"), of: name, visibility: .everything)?.state == .pending)
+        }
+    }
+
     @Test(arguments: CatalogStoreKind.allCases)
     func approvingRecordsTheReviewAndTheConfirmedLicenses(_ kind: CatalogStoreKind) async throws {
         try await kind.withStore { harness in

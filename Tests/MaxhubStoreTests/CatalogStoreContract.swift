@@ -41,6 +41,17 @@ import Testing
     }
 
     @Test(arguments: CatalogStoreKind.allCases)
+    func theDigestOfTheArchivesManifestFileIsKept(_ kind: CatalogStoreKind) async throws {
+        try await kind.withStore { harness in
+            var new = try Fixtures.makeVersion(name: "digits", version: "1.0.0")
+            new.manifestFileDigest = Digest.of(Array("name: digits\n".utf8))
+            #expect(try await harness.store.publishVersion(new).manifestFileDigest == new.manifestFileDigest)
+            let found = try await harness.store.version(new.version, of: new.name, visibility: .everything)
+            #expect(found?.manifestFileDigest == new.manifestFileDigest)
+        }
+    }
+
+    @Test(arguments: CatalogStoreKind.allCases)
     func versionWithoutFrameworkHasNone(_ kind: CatalogStoreKind) async throws {
         try await kind.withStore { harness in
             let record = try await harness.store.publishVersion(try Fixtures.makeVersion(framework: nil))

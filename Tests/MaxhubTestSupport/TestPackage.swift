@@ -12,6 +12,8 @@ public struct TestPackage: Sendable {
     public let manifest: JSONValue
     public let archive: [UInt8]
     public let reference: ArchiveReference
+    /// Every file of the extracted package, `maxhub.yaml` included: path → sha256 (hex), as a signature lists them.
+    public let extractedFiles: [String: String]
 
     public static func make(
         name: String = "digits-classifier", version: String = "1.0.0", task: String = "image-classification",
@@ -51,12 +53,17 @@ public struct TestPackage: Sendable {
         let archivePath = folder + "/package.tar.zst"
         let result = try PackageBuilder(folder: URL(fileURLWithPath: folder), compression: .zstd).pack(to: archivePath)
         let archive = try [UInt8](Data(contentsOf: URL(fileURLWithPath: archivePath)))
+        var extracted: [String: String] = [:]
+        for entry in try ArchiveInspector().inspect(archiveAt: archivePath) where entry.kind == .file {
+            extracted[entry.path] = entry.digest?.hex
+        }
         return TestPackage(
             name: result.manifest.name,
             version: result.manifest.version,
             manifest: try JSONValue(json: result.manifest.canonicalJSON()),
             archive: archive,
-            reference: ArchiveReference(digest: result.digest, size: result.size)
+            reference: ArchiveReference(digest: result.digest, size: result.size),
+            extractedFiles: extracted
         )
     }
 }

@@ -15,7 +15,9 @@ struct CacheOptions: ParsableArguments {
     }
 
     /// The puller for this cache and `hub` (`MAXHUB_OFFLINE=1`: from the cache alone).
-    func puller(hub: HubOptions, acceptNewDigest: Bool = false) throws -> PackagePuller {
-        PackagePuller(client: try hub.client(), cache: try packageCache(), offline: Environment.offline, acceptNewDigest: acceptNewDigest)
+    func puller(hub: HubOptions, acceptNewDigest: Bool = false, acceptNewKey: Bool = false) throws -> PackagePuller {
+        PackagePuller(
+            client: try hub.client(), cache: try packageCache(), offline: Environment.offline, acceptNewDigest: acceptNewDigest,
+            keyTrust: HubKeyTrust(configured: try hub.configuredHubKeys(), acceptNewKey: acceptNewKey))
     }
 }

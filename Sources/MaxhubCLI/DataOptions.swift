@@ -49,6 +49,13 @@ struct DataOptions: ParsableArguments {
     /// Runs `body` with the catalog and the blobs of an existing hub, as `maxhub serve` with the same options would
     /// open them; a data folder without a catalog is an error, not a new hub.
     func withStores<Result>(_ body: (any CatalogMaintenance, any BlobMaintenance) async throws -> Result) async throws -> Result {
+        try await withCatalog { catalog, logger in
+            try await withBlobs(logger: logger) { try await body(catalog, $0) }
+        }
+    }
+
+    /// Opens the catalog alone (for what needs no blob), as `withStores` does.
+    func withCatalog<Result>(_ body: (any CatalogMaintenance, Logger) async throws -> Result) async throws -> Result {
         var logger = Logger(label: "maxhub-admin")
         logger.logLevel = .warning
         if let url = databaseURL {
@@ -59,7 +66,7 @@ struct DataOptions: ParsableArguments {
                 throw CLIFailure("cannot open the catalog: \(error)")
             }
             do {
-                let result = try await withBlobs(logger: logger) { try await body(catalog, $0) }
+                let result = try await body(catalog, logger)
                 await catalog.shutdown()
                 return result
             } catch {
@@ -76,7 +83,7 @@ struct DataOptions: ParsableArguments {
         } catch {
             throw CLIFailure("cannot open \(catalogPath): \(error)")
         }
-        return try await withBlobs(logger: logger) { try await body(catalog, $0) }
+        return try await body(catalog, logger)
     }
 
     private func withBlobs<Result>(logger: Logger, _ body: (any BlobMaintenance) async throws -> Result) async throws -> Result {

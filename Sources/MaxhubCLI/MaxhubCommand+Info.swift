@@ -7,6 +7,7 @@ extension MaxhubCommand {
         static let configuration = CommandConfiguration(abstract: "Show a model and its versions, or the version a range picks.")
 
         @OptionGroup var hub: HubOptions
+        @OptionGroup var cacheOptions: CacheOptions
 
         @Argument(help: "NAME, or NAME@RANGE for one version.")
         var reference: String
@@ -31,6 +32,20 @@ extension MaxhubCommand {
                     "archive:   \(detail.archive.digest) (\(ByteCount.format(detail.archive.size)))",
                     "published: by \(detail.publishedBy) at \(HubJSON.format(detail.publishedAt))",
                 ]
+                if let review = detail.review {
+                    let verdict = review.decision == .approve ? "approved" : "rejected"
+                    lines.append("reviewed:  \(verdict) by \(review.reviewer) at \(HubJSON.format(review.reviewedAt))")
+                }
+                let checker = SignatureChecker(
+                    client: client, cache: try cacheOptions.packageCache(), trust: HubKeyTrust(configured: try hub.configuredHubKeys()))
+                switch try await checker.status(of: detail) {
+                case .verified(let key, let reviewer):
+                    lines.append("signature: signed by the hub, key \(key.shortFingerprint) (sha256 \(key.fingerprint)); verifies, review by \(reviewer)")
+                case .unsigned:
+                    lines.append("signature: none (only approvals are signed)")
+                case .refused(let reason):
+                    lines.append("signature: does not verify: \(reason)")
+                }
                 if let manifest = try? detail.manifest.decode(Manifest.self) {
                     lines.insert("task:      \(manifest.task)", at: 1)
                     lines.insert("about:     \(manifest.description)", at: 2)

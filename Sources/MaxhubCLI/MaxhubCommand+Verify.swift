@@ -6,9 +6,10 @@ import MaxhubCore
 extension MaxhubCommand {
     struct Verify: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Re-hash a cached package's files against its manifest, or check its claims (exit 4 on any difference).",
+            abstract: "Re-hash a cached package's files against its manifest and signature, or check its claims (exit 4 on any difference).",
             discussion: """
-                verify NAME@VERSION re-hashes the cached package. verify --claims NAME[@RANGE] pulls the package when \
+                verify NAME@VERSION re-hashes the cached package against its manifest and the hub's signature beside it \
+                (checked with the configured or pinned hub key). verify --claims NAME[@RANGE] pulls the package when \
                 needed, starts its server as maxhub run does (on a free port unless --port), sends each claim's \
                 evaluation set through the model's standard API, computes the metric and compares it with the claim: \
                 it holds when the measurement is no worse than claimed minus the tolerance (--tolerance, in percentage \
@@ -37,11 +38,18 @@ extension MaxhubCommand {
         func run() async throws {
             if claims { return try await verifyClaims() }
             let reference = try PackageReference(parsingExact: reference)
-            let problems = try cacheOptions.packageCache().verifyPackage(reference.name, try reference.exactVersion())
+            let cache = try cacheOptions.packageCache()
+            let version = try reference.exactVersion()
+            var problems = try cache.verifyPackage(reference.name, version)
+            // The configured key, else those pinned for this hub, else any pinned key (the cache may hold several hubs').
+            let pinned = cache.pinnedHubKeys(for: try hub.resolvedURL())
+            let keys = try hub.configuredHubKeys() ?? (pinned.isEmpty ? cache.allPinnedHubKeys() : pinned)
+            problems += try cache.verifySignature(reference.name, version, trusting: keys)
             guard problems.isEmpty else {
-                throw CLIFailure("\(reference) differs from its manifest: " + problems.joined(separator: "; "), code: .verificationFailed)
+                throw CLIFailure(
+                    "\(reference) differs from its manifest or its signature: " + problems.joined(separator: "; "), code: .verificationFailed)
             }
-            Terminal.standardOutput.writeLine("\(reference): every file matches its manifest")
+            Terminal.standardOutput.writeLine("\(reference): every file matches its manifest and the hub's signature")
         }
 
         private func verifyClaims() async throws {

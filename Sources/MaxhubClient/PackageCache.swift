@@ -5,7 +5,7 @@ import MaxhubCore
 /// The client's cache: verified archives by digest, extracted packages by name and version, and the digest first seen
 /// for each `name@version` (trust on first use).
 ///
-/// Layout: `blobs/sha256/ab/<hex>`, `packages/<name>/<version>/`, `tmp/` (`<hex>.partial` while downloading, and
+/// Layout: `blobs/sha256/ab/<hex>`, `packages/<name>/<version>/` and its signature `packages/<name>/<version>.sig`, `tmp/` (`<hex>.partial` while downloading, and
 /// extraction folders), `trust.json`. A package folder appears only by rename, once every file has been checked.
 public struct PackageCache: Sendable {
     public let root: String
@@ -30,6 +30,9 @@ public struct PackageCache: Sendable {
         "\(root)/packages/\(name.fileSystemName)/\(version)"
     }
 
+    /// The hub's signature bundle of a cached package, beside its folder: `model_signing verify key --signature` reads it.
+    public func signaturePath(_ name: ModelName, _ version: Version) -> String { packagePath(name, version) + ".sig" }
+
     var temporaryFolder: String { "\(root)/tmp" }
 
     /// Where a download of `digest` grows until it is checked.
@@ -40,7 +43,11 @@ public struct PackageCache: Sendable {
     public func cachedVersions(of name: ModelName) -> [Version] {
         let folder = "\(root)/packages/\(name.fileSystemName)"
         let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
-        return names.compactMap { try? Version(parsing: $0) }
+        // A prerelease's signature (`1.0.0-rc.1.sig`) reads as a version too: only folders are packages.
+        return names.filter { name in
+            var isFolder: ObjCBool = false
+            return FileManager.default.fileExists(atPath: "\(folder)/\(name)", isDirectory: &isFolder) && isFolder.boolValue
+        }.compactMap { try? Version(parsing: $0) }
     }
 
     /// Every cached package, by name then version.
@@ -70,6 +77,7 @@ public struct PackageCache: Sendable {
         let path = packagePath(name, version)
         guard FileManager.default.fileExists(atPath: path) else { return false }
         try FileManager.default.removeItem(atPath: path)
+        try? FileManager.default.removeItem(atPath: signaturePath(name, version))
         return true
     }
 
@@ -84,13 +92,19 @@ public struct PackageCache: Sendable {
     public func trust(_ digest: Digest, for name: ModelName, _ version: Version) throws {
         var entries = loadTrust()
         entries["\(name)@\(version.withoutBuild)"] = digest.description
+        try saveTrust(entries)
+    }
+
+    /// `trust.json`: one flat map of strings, `NAME@VERSION` → digest and `hub-key URL FINGERPRINT` → PEM (see
+    /// `PackageCache+HubKeys.swift`), so that every client version reads the entries it knows.
+    func saveTrust(_ entries: [String: String]) throws {
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         try encoder.encode(entries).write(to: URL(fileURLWithPath: trustFile), options: .atomic)
     }
 
-    private func loadTrust() -> [String: String] {
+    func loadTrust() -> [String: String] {
         guard let data = FileManager.default.contents(atPath: trustFile) else { return [:] }
         return (try? JSONDecoder().decode([String: String].self, from: data)) ?? [:]
     }

@@ -9,16 +9,22 @@ import MaxhubJSON
 /// url: "https://hub.example.org"
 /// token: "mxh_..."
 /// cache: "/data/maxhub-cache"
+/// hub_key: "/etc/maxhub/hub.pub"
 /// ```
+///
+/// `hub_key` is the hub's public signing key (a PEM file, or the PEM itself): only signatures by it are accepted, and
+/// no key is pinned on first contact.
 public struct UserConfiguration: Sendable, Equatable {
     public var url: String?
     public var token: String?
     public var cache: String?
+    public var hubKey: String?
 
-    public init(url: String? = nil, token: String? = nil, cache: String? = nil) {
+    public init(url: String? = nil, token: String? = nil, cache: String? = nil, hubKey: String? = nil) {
         self.url = url
         self.token = token
         self.cache = cache
+        self.hubKey = hubKey
     }
 
     /// `MAXHUB_CONFIG`, else `$XDG_CONFIG_HOME/maxhub/config.yaml`, else `~/.config/maxhub/config.yaml`.
@@ -29,7 +35,7 @@ public struct UserConfiguration: Sendable, Equatable {
         return (base as NSString).appendingPathComponent("maxhub/config.yaml")
     }
 
-    /// Reads the file; a missing file is an empty configuration. Keys other than `url`, `token` and `cache` are ignored,
+    /// Reads the file; a missing file is an empty configuration. Keys other than `url`, `token`, `cache` and `hub_key` are ignored,
     /// so that a newer client's file still reads.
     public static func load(from path: String) throws(UserConfigurationError) -> UserConfiguration {
         guard let data = FileManager.default.contents(atPath: path) else {
@@ -56,7 +62,8 @@ public struct UserConfiguration: Sendable, Equatable {
             default: throw .unreadable(path, "\(key): expected a string")
             }
         }
-        return UserConfiguration(url: try string("url"), token: try string("token"), cache: try string("cache"))
+        return UserConfiguration(
+            url: try string("url"), token: try string("token"), cache: try string("cache"), hubKey: try string("hub_key"))
     }
 
     /// Writes the file atomically with mode 0600 (its folder 0700 when created), so the token is never readable by
@@ -98,7 +105,7 @@ public struct UserConfiguration: Sendable, Equatable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes]
         var lines = ["# maxhub client configuration (written by maxhub login)"]
-        for (key, value) in [("url", url), ("token", token), ("cache", cache)] {
+        for (key, value) in [("url", url), ("token", token), ("cache", cache), ("hub_key", hubKey)] {
             guard let value, let quoted = try? encoder.encode(value) else { continue }
             lines.append("\(key): \(String(decoding: quoted, as: UTF8.self))")
         }

@@ -57,4 +57,13 @@ struct ModelView {
     var licenseNote: String
     var versions: [VersionRow]
     var source: String?
+    /// The hub's signature of an approved version; nil for pending and rejected ones.
+    var signature: SignatureNote?
+
+    struct SignatureNote {
+        /// The sha256 of the signing key's PEM.
+        var fingerprint: String
+        var bundleHref: String
+        var reviewHref: String
+    }
 }

@@ -274,6 +274,13 @@ that scripts cannot read, until you sign out.</p>
 <dl class="pairs"><dt>Code</dt><dd>{{licenseCode}}</dd><dt>Weights</dt><dd>{{licenseWeights}}</dd><dt>Data</dt><dd>{{licenseData}}</dd></dl>
 <p class="meta">{{licenseNote}}</p>
 </section>
+{{#signature}}
+<section aria-labelledby="signature">
+<h2 id="signature">Signature</h2>
+<p class="meta">Signed by the hub, key fingerprint <span class="digest">{{fingerprint}}</span> (the sha256 of its <a href="/api/v1/signing-key">public key</a>).</p>
+<p class="meta"><a href="{{bundleHref}}">Signature bundle</a> (OpenSSF model-signing) · <a href="{{reviewHref}}">signed review</a></p>
+</section>
+{{/signature}}
 <section aria-labelledby="versions">
 <h2 id="versions">Versions</h2>
 <table>

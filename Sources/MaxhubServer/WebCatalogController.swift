@@ -159,6 +159,12 @@ struct WebCatalogController<Catalog: CatalogStore> {
                 "As the publisher declared them; not reviewed yet."
             }
         let (fileSummary, files) = FileRow.rows(for: manifest?.files ?? [])
+        let signatures = try await catalog.signatures(
+            of: name, version: selected.version, visibility: VisibilityPolicy.exactVisibility(for: context.identity))
+        let versionPath = "/api/v1/models/\(name.pathSegment)/versions/\(selected.version)"
+        let signature = signatures.first { $0.kind == .files }.map {
+            ModelView.SignatureNote(fingerprint: $0.keyFingerprint, bundleHref: versionPath + "/signature", reviewHref: versionPath + "/review-signature")
+        }
         let view = ModelView(
             chrome: PageChrome(title: "\(name) \(selected.version)", section: .catalog, context: context),
             name: name.description, version: selected.version.description, state: selected.state.rawValue,
@@ -198,7 +204,8 @@ struct WebCatalogController<Catalog: CatalogStore> {
                     state: record.state.rawValue, publishedAt: WebFormat.date(record.publishedAt),
                     reviewedAt: record.review.map { WebFormat.date($0.reviewedAt) } ?? "—", selected: record.version == selected.version)
             },
-            source: manifest?.source.flatMap { HTMLAllowlist.safeURL($0.url, schemes: ["http", "https"]) }
+            source: manifest?.source.flatMap { HTMLAllowlist.safeURL($0.url, schemes: ["http", "https"]) },
+            signature: signature
         )
         return WebPage.rendered("model", view)
     }

@@ -50,10 +50,16 @@ struct ReviewController<Catalog: CatalogStore, Blobs: BlobStore> {
         var decision = NewReview(
             name: name, version: record.version, reviewer: reviewer.user, decision: body.decision, license: license,
             note: note?.isEmpty == false ? note : nil, at: Date())
+        let signingStart = ContinuousClock.now
         if body.decision == .approve { decision.signatures = try await signer.signatures(approving: record, review: decision) }
+        let signing = ContinuousClock.now - signingStart
         let reviewed = try await catalog.recordReview(decision)
         logger.info(
-            "reviewed", metadata: ["model": "\(name)", "version": "\(record.version)", "by": "\(reviewer.user)", "decision": "\(body.decision)"])
+            "reviewed",
+            metadata: [
+                "model": "\(name)", "version": "\(record.version)", "by": "\(reviewer.user)", "decision": "\(body.decision)",
+                "signing": "\(signing)",
+            ])
         return reviewed
     }
 

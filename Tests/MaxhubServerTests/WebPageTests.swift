@@ -111,6 +111,11 @@ struct WebPageTests {
             #expect(page.contains(#"<code id="pull-command">maxhub pull digits@1.0.0 --url http://"#))
             #expect(page.contains("maxhub run digits@1.0.0"))
             #expect(page.contains("Reviewed by reviewer-user"))
+            // The hub's signature: the key's fingerprint, and links to the bundles and the key.
+            let key = try HubPublicKey(pem: String(buffer: try await client.request(.get, "/api/v1/signing-key").body))
+            #expect(page.contains(#"Signed by the hub, key fingerprint <span class="digest">\#(key.fingerprint)</span>"#))
+            #expect(page.contains(#"<a href="/api/v1/models/digits/versions/1.0.0/signature">"#))
+            #expect(page.contains(#"<a href="/api/v1/models/digits/versions/1.0.0/review-signature">"#))
             #expect(page.contains("serve.py") && page.contains(Digest.of(Data("print('hi')\n".utf8)).hex))
             #expect(try await client.request(.get, "/models/nothing").status == .notFound)
             #expect(try await client.request(.get, "/models/digits?version=9.9.9").status == .notFound)

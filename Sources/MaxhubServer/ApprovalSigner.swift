@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import MaxhubArchive
 import MaxhubCore
 import MaxhubStore
@@ -31,6 +32,28 @@ struct ApprovalSigner<Catalog: CatalogStore, Blobs: BlobStore>: Sendable {
             VersionSignature(kind: .files, keyFingerprint: current.fingerprint, bundle: try key.bundle(payload: filesStatement.json()).json()),
             VersionSignature(kind: .review, keyFingerprint: current.fingerprint, bundle: try key.bundle(payload: reviewStatement.json()).json()),
         ]
+    }
+
+    /// Signs the approved and yanked versions that have no signature (approved before the hub signed approvals), each
+    /// from its recorded review; the number signed by this hub (of hubs doing this together, one signs each).
+    func signUnsigned(logger: Logger) async throws -> Int {
+        var signed = 0
+        for record in try await catalog.unsignedVersions() {
+            guard let review = record.review else {
+                logger.warning("an approved version without its review stays unsigned", metadata: ["model": "\(record.name)@\(record.version)"])
+                continue
+            }
+            let recorded = NewReview(
+                name: record.name, version: record.version, reviewer: review.reviewer, decision: review.decision, license: review.license,
+                note: review.note, at: review.reviewedAt)
+            do {
+                let signatures = try await signatures(approving: record, review: recorded)
+                if try await catalog.addSignatures(signatures, to: record.name, version: record.version) { signed += 1 }
+            } catch {
+                logger.error("cannot sign an approved version", metadata: ["model": "\(record.name)@\(record.version)", "error": "\(error)"])
+            }
+        }
+        return signed
     }
 
     /// The digest of the archive's `maxhub.yaml`: recorded at publish, or, for a version published before the hub

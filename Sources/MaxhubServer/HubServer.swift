@@ -72,6 +72,17 @@ public enum HubServer {
         // The key approvals are signed with, made on the first start (by one hub of several starting together).
         let signingKey = try await catalog.signingKeysMakingTheFirst().last
         logger.info("signing approvals", metadata: ["key": "\(signingKey?.fingerprint ?? "none")"])
+        // Versions approved before the hub signed approvals are signed from their recorded reviews, while it serves.
+        let signer = ApprovalSigner(catalog: catalog, blobs: blobs, limits: configuration.archiveLimits)
+        let backfill = Task {
+            do {
+                let signed = try await signer.signUnsigned(logger: logger)
+                if signed > 0 { logger.info("signed versions approved before the hub signed approvals", metadata: ["count": "\(signed)"]) }
+            } catch {
+                logger.error("cannot sign the versions approved before the hub signed approvals", metadata: ["error": "\(error)"])
+            }
+        }
+        defer { backfill.cancel() }
         let host = configuration.host
         let app = buildApplication(configuration: configuration, catalog: catalog, blobs: blobs, logger: logger) { port in
             announce(HubAnnouncement(url: "http://\(host.contains(":") ? "[\(host)]" : host):\(port)", adminToken: adminToken))

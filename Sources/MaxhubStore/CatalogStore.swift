@@ -81,6 +81,13 @@ public protocol CatalogStore: Sendable {
     /// The signatures of a visible version (none while it is pending, or when it was rejected).
     func signatures(of name: ModelName, version: Version, visibility: CatalogVisibility) async throws -> [VersionSignature]
 
+    /// Approved and yanked versions without signatures (approved before the hub signed approvals), oldest first.
+    func unsignedVersions() async throws -> [VersionRecord]
+
+    /// Keeps signatures for an approved or yanked version that has none, in one transaction; false when it has some
+    /// already (another hub signed it first) or is in another state.
+    func addSignatures(_ signatures: [VersionSignature], to name: ModelName, version: Version) async throws -> Bool
+
     /// Audit entries matching the filter, oldest first.
     func auditEntries(_ filter: AuditFilter) async throws -> [AuditEntry]
 

@@ -57,6 +57,35 @@ extension PostgresCatalogStore {
         }
     }
 
+    public func unsignedVersions() async throws -> [VersionRecord] {
+        try await query(
+            """
+            SELECT \(VersionRow.postgresSelection(version: "v", model: "m"))
+            FROM version v JOIN model m ON m.id = v.model_id
+            WHERE v.state IN ('approved', 'yanked') AND NOT EXISTS (SELECT 1 FROM version_signature s WHERE s.version_id = v.id)
+            ORDER BY v.published_at, v.id
+            """
+        ).map(VersionRow.record(postgres:))
+    }
+
+    public func addSignatures(_ signatures: [VersionSignature], to name: ModelName, version: Version) async throws -> Bool {
+        try await write { session in
+            // The version's row is locked to the commit: a hub signing it meanwhile waits, then finds the signatures.
+            let rows = try await session.query(
+                """
+                SELECT v.id FROM version v JOIN model m ON m.id = v.model_id
+                WHERE m.name = \(name.description) AND v.version_key = \(version.withoutBuild.description)
+                AND v.state IN ('approved', 'yanked')
+                FOR UPDATE OF v
+                """)
+            guard let id = try rows.first?.makeRandomAccess().value("id", as: Int64.self) else { return false }
+            let signed = try await session.query("SELECT count(*) AS count FROM version_signature WHERE version_id = \(id)")
+            guard try signed.first?.makeRandomAccess().value("count", as: Int64.self) == 0 else { return false }
+            try await Self.insertSignatures(signatures, versionID: id, on: session)
+            return true
+        }
+    }
+
     /// Keeps an approval's signatures, inside its review's transaction.
     static func insertSignatures(_ signatures: [VersionSignature], versionID: Int64, on session: Session) async throws {
         for signature in signatures {

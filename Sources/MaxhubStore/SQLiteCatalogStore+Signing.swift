@@ -52,6 +52,31 @@ extension SQLiteCatalogStore {
         }
     }
 
+    public func unsignedVersions() async throws -> [VersionRecord] {
+        try await read { db in
+            let request: SQLRequest<Row> = """
+                SELECT \(sql: VersionRow.selection(version: "v", model: "m"))
+                FROM version v JOIN model m ON m.id = v.model_id
+                WHERE v.state IN ('approved', 'yanked') AND NOT EXISTS (SELECT 1 FROM version_signature s WHERE s.version_id = v.id)
+                ORDER BY v.published_at, v.id
+                """
+            return try request.fetchAll(db).map(VersionRow.record(from:))
+        }
+    }
+
+    public func addSignatures(_ signatures: [VersionSignature], to name: ModelName, version: Version) async throws -> Bool {
+        try await write { db in
+            let request: SQLRequest<Int64> = """
+                SELECT v.id FROM version v JOIN model m ON m.id = v.model_id
+                WHERE m.name = \(name.description) AND v.version_key = \(version.withoutBuild.description)
+                AND v.state IN ('approved', 'yanked') AND NOT EXISTS (SELECT 1 FROM version_signature s WHERE s.version_id = v.id)
+                """
+            guard let id = try request.fetchOne(db) else { return false }
+            try Self.insertSignatures(signatures, versionID: id, into: db)
+            return true
+        }
+    }
+
     /// Keeps an approval's signatures, inside its review's transaction.
     static func insertSignatures(_ signatures: [VersionSignature], versionID: Int64, into db: Database) throws {
         for signature in signatures {

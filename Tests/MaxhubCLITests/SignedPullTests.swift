@@ -167,6 +167,30 @@ struct SignedPullTests {
         #expect(cacheHoldsNothing())
     }
 
+    @Test("versions approved before the hub signed approvals are signed from their reviews when it starts")
+    func olderApprovalsAreSignedAtStart() throws {
+        let setup = try Setup()
+        defer { setup.harness.cleanUp() }
+        try setup.publishApproved("1.0.0")
+        setup.hub.stop()
+        // As a catalog of an earlier hub: the approval without signatures, the manifest file's digest not recorded.
+        _ = try setup.sql("DELETE FROM version_signature")
+        _ = try setup.sql("UPDATE version SET manifest_file_sha256 = NULL")
+        let restarted = try RunningHub(dataFolder: setup.data)
+        defer { restarted.stop() }
+        let signature = restarted.url + "/api/v1/models/digits-classifier/versions/1.0.0/signature"
+        let deadline = Date().addingTimeInterval(20)
+        while try Curl.run([signature]).status != 200, Date() < deadline { Thread.sleep(forTimeInterval: 0.1) }
+        #expect(try Curl.run([signature]).status == 200)
+        let review = try Curl.run([restarted.url + "/api/v1/models/digits-classifier/versions/1.0.0/review-signature"])
+        #expect(review.status == 200)
+        let cache = setup.harness.url("cache").path
+        let pulled = try setup.harness.run(["pull", "digits-classifier@1.0.0", "--cache", cache, "--url", restarted.url])
+        #expect(pulled.status == 0, "\(pulled.stderr)")
+        let info = try setup.harness.run("info", "digits-classifier@1.0.0", "--url", restarted.url, "--cache", cache)
+        #expect(info.stdout.contains("verifies, review by rita"), "\(info.stdout)")
+    }
+
     @Test("a rotation: the new key is refused until --trust-new-key, old versions verify with the old key, --hub-key pins nothing")
     func rotationAndPinning() throws {
         let setup = try Setup()

@@ -123,6 +123,37 @@ import Testing
     }
 
     @Test(arguments: CatalogStoreKind.allCases)
+    func versionsApprovedWithoutSignaturesAreSignedOnce(_ kind: CatalogStoreKind) async throws {
+        try await kind.withStore { harness in
+            let store = harness.store
+            let key = try #require(try await store.addSigningKey(Self.newKey(), onlyIfNone: true))
+            try await harness.publish("digits", "1.0.0", state: .pending)
+            try await harness.publish("digits", "1.1.0", state: .pending)
+            try await harness.publish("digits", "1.2.0", state: .pending)
+            _ = try await store.recordReview(try Self.review("digits", "1.0.0", .approve))
+            _ = try await store.recordReview(try Self.review("digits", "1.1.0", .reject, note: "no"))
+            var signedReview = try Self.review("digits", "1.2.0", .approve)
+            let files = VersionSignature(kind: .files, keyFingerprint: key.fingerprint, bundle: Array(#"{"files": 1}"#.utf8))
+            signedReview.signatures = [files]
+            _ = try await store.recordReview(signedReview)
+            #expect(try await store.unsignedVersions().map(\.version.description) == ["1.0.0"], "approved, and without signatures")
+
+            let name = try Fixtures.name("digits")
+            let version = try Fixtures.version("1.0.0")
+            let outcomes = try await withThrowingTaskGroup(of: Bool.self) { group in
+                for _ in 0..<4 { group.addTask { try await store.addSignatures([files], to: name, version: version) } }
+                var outcomes: [Bool] = []
+                for try await outcome in group { outcomes.append(outcome) }
+                return outcomes
+            }
+            #expect(outcomes.filter { $0 }.count == 1, "one of the racing hubs signs it")
+            #expect(try await store.signatures(of: name, version: version, visibility: .everything) == [files])
+            #expect(try await store.unsignedVersions().isEmpty)
+            #expect(try await store.addSignatures([files], to: name, version: try Fixtures.version("1.1.0")) == false, "a rejected version")
+        }
+    }
+
+    @Test(arguments: CatalogStoreKind.allCases)
     func approvingRecordsTheReviewAndTheConfirmedLicenses(_ kind: CatalogStoreKind) async throws {
         try await kind.withStore { harness in
             try await harness.publish("digits", "1.0.0+b1", state: .pending)

@@ -178,19 +178,11 @@ struct ReproducibleArchiveWriterTests {
         for compression in ArchiveCompression.allCases {
             let archivePath = folder.path("listed" + compression.fileSuffix)
             let packed = try PackageFixture.pack(root, to: archivePath, compression: compression)
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: tar)
-            process.arguments = [compression == .zstd ? "--zstd" : "--gzip", "-tvf", archivePath]
-            process.environment = ["LC_ALL": "C.UTF-8", "TZ": "UTC"]
-            let output = Pipe()
-            let errors = Pipe()
-            process.standardOutput = output
-            process.standardError = errors
-            try process.run()
-            let listing = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            let warnings = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
-            #expect(process.terminationStatus == 0, "\(warnings)")
+            let listed = try ToolRun.run(
+                tar, [compression == .zstd ? "--zstd" : "--gzip", "-tvf", archivePath], environment: ["LC_ALL": "C.UTF-8", "TZ": "UTC"])
+            let listing = listed.stdout
+            let warnings = listed.stderr
+            #expect(listed.status == 0, "\(warnings)")
             #expect(warnings.isEmpty)
             let lines = listing.split(separator: "\n")
             #expect(lines.count == packed.files.count)

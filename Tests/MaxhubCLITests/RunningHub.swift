@@ -1,4 +1,5 @@
 import Foundation
+import MaxhubTestSupport
 import Testing
 
 /// `maxhub serve` run as a process on a free port over a data folder, as an operator runs it. One test uses it at a
@@ -65,16 +66,8 @@ enum Curl {
 
     /// Runs `curl -s ARGS` and returns the HTTP status (from `-w`) and the body.
     static func run(_ arguments: [String]) throws -> Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["curl", "-s", "-w", "\n%{http_code}"] + arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        var lines = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+        let result = try ToolRun.run("/usr/bin/env", ["curl", "-s", "-w", "\n%{http_code}"] + arguments)
+        var lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false)
         let status = Int(lines.popLast() ?? "") ?? 0
         return Result(status: status, body: lines.joined(separator: "\n"))
     }

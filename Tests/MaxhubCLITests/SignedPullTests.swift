@@ -5,7 +5,7 @@ import Testing
 
 /// Signed approvals end to end: `maxhub pull` checks the hub's signature before anything reaches the cache, and the
 /// OpenSSF model-signing tool (PyPI `model-signing` 1.1.1, in the test venv) verifies the cached folder with it.
-@Suite("Signed approvals: pull, verify, info, key pinning and rotation, with the OpenSSF tool", .onTestThreads)
+@Suite("Signed approvals: pull, verify, info, key pinning and rotation, with the OpenSSF tool", .onTestThreads, .serialized)
 struct SignedPullTests {
     /// A hub with a curator and a reviewer, and a way to publish and approve versions of one package.
     struct Setup {

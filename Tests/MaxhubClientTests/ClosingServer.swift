@@ -40,6 +40,8 @@ final class ClosingServer: @unchecked Sendable {
             var received: [UInt8] = []
             while received.count < limit {
                 let count = read(connection, &buffer, min(buffer.count, limit - received.count))
+                // A signal (another test's child exiting) interrupts a call that moved nothing yet: it is tried again.
+                if count < 0 && errno == EINTR { continue }
                 if count <= 0 { break }
                 received += buffer[..<count]
                 if reply != nil, received.suffix(4) == Array("\r\n\r\n".utf8) { break }
@@ -49,6 +51,7 @@ final class ClosingServer: @unchecked Sendable {
                 var sent = 0
                 while sent < reply.count {
                     let count = reply.withUnsafeBytes { write(connection, $0.baseAddress! + sent, $0.count - sent) }
+                    if count < 0 && errno == EINTR { continue }
                     if count <= 0 { break }
                     sent += count
                 }

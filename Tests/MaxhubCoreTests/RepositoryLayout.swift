@@ -1,4 +1,5 @@
 import Foundation
+import MaxhubTestSupport
 import Testing
 
 /// Where the repository and its tools are, for tests that use files outside the test bundle.
@@ -22,20 +23,10 @@ enum RepositoryLayout {
 
     /// Runs a program to completion and returns its standard output; a non-zero exit is an error with its stderr.
     static func run(_ executable: String, _ arguments: [String]) throws -> Data {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let stdout = Pipe()
-        let stderr = Pipe()
-        process.standardOutput = stdout
-        process.standardError = stderr
-        try process.run()
-        let output = stdout.fileHandleForReading.readDataToEndOfFile()
-        let errors = stderr.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw ToolMissing(description: "\(executable) exited \(process.terminationStatus): \(String(decoding: errors, as: UTF8.self))")
+        let result = try ToolRun.run(executable, arguments)
+        guard result.status == 0 else {
+            throw ToolMissing(description: "\(executable) exited \(result.status): \(result.stderr)")
         }
-        return output
+        return Data(result.stdout.utf8)
     }
 }

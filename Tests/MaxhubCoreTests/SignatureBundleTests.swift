@@ -29,16 +29,8 @@ import Testing
 
     /// Runs the tool; its exit status and what it printed.
     static func runTool(_ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try modelSigning())
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: output, as: UTF8.self))
+        let result = try ToolRun.run(try modelSigning(), arguments)
+        return (result.status, result.output)
     }
 
     @Test("model_signing verify key accepts what maxhub signs, and refuses a changed, an extra or a missing file")

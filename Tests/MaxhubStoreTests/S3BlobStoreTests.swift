@@ -115,14 +115,8 @@ enum Curl {
     static func get(_ url: String, range: String?) throws -> (status: Int, body: [UInt8]) {
         let folder = try TestFolder()
         defer { folder.remove() }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-        process.arguments = ["-s", "-o", folder.path("body"), "-w", "%{http_code}"] + (range.map { ["-H", "Range: \($0)"] } ?? []) + [url]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let status = Int(String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)) ?? 0
-        process.waitUntilExit()
+        let arguments = ["-s", "-o", folder.path("body"), "-w", "%{http_code}"] + (range.map { ["-H", "Range: \($0)"] } ?? []) + [url]
+        let status = Int(try ToolRun.run("/usr/bin/curl", arguments).stdout) ?? 0
         let body = (try? Data(contentsOf: URL(fileURLWithPath: folder.path("body")))).map { [UInt8]($0) } ?? []
         return (status, body)
     }

@@ -123,7 +123,8 @@ public final class PostgresServer: Sendable {
         }
         var port = 0
         while port == 0 {
-            let candidate = Int.random(in: 20000..<45000)
+            // Below Linux's ephemeral range (32768 and up), which other tests' outgoing connections draw from.
+            let candidate = Int.random(in: 27000..<32700)
             if isFree(candidate) { port = candidate }
         }
         // A throwaway cluster: durability off, room for the many pools parallel tests open, and no shared memory
@@ -153,7 +154,7 @@ public final class PostgresServer: Sendable {
         environment["POSTGRES_DATA"] = data
         environment["POSTGRES_FOLDER"] = folder
         process.environment = environment
-        let pipe = Pipe()
+        let pipe = ToolRun.privatePipe()
         process.standardInput = pipe
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
@@ -184,17 +185,8 @@ public final class PostgresServer: Sendable {
 
     /// Runs a program to its end; returns its exit status and what it printed on stdout and stderr.
     private static func runNow(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        let result = try ToolRun.run(executable, arguments)
+        return (result.status, result.output)
     }
 
     private static func isFree(_ port: Int) -> Bool {

@@ -39,20 +39,13 @@ public final class SeaweedServer: Sendable {
     }
 
     private func curlNow(_ method: String, _ path: String, secret: String?, upload: String?) throws -> (status: Int, body: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
         // -X HEAD would wait for the body its Content-Length announces.
         let verb = method == "HEAD" ? ["-I"] : ["-X", method]
         let body = upload.map { ["-T", $0] } ?? []
-        process.arguments = ["-s", "--aws-sigv4", "aws:amz:us-east-1:s3", "--user", "\(accessKey):\(secret ?? secretKey)", "-w", "\n%{http_code}"]
+        let arguments = ["-s", "--aws-sigv4", "aws:amz:us-east-1:s3", "--user", "\(accessKey):\(secret ?? secretKey)", "-w", "\n%{http_code}"]
             + verb + body + [endpoint + path]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        var lines = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+        let result = try ToolRun.run("/usr/bin/curl", arguments)
+        var lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false)
         let status = Int(lines.popLast() ?? "") ?? 0
         return (status, lines.joined(separator: "\n"))
     }
@@ -118,10 +111,11 @@ public final class SeaweedServer: Sendable {
               "actions": ["Admin", "Read", "Write", "List", "Tagging"]}]}
             """
         try config.write(toFile: folder + "/s3.json", atomically: true, encoding: .utf8)
-        // Each port and port + 10000 (its gRPC port) must be free, and below 65536.
+        // Each port and port + 10000 (its gRPC port) must be free, and both below Linux's ephemeral range (32768 and
+        // up): a port in it may be handed to another test's outgoing connection between this check and weed's bind.
         var ports: [Int] = []
         while ports.count < 4 {
-            let port = Int.random(in: 20000..<45000)
+            let port = Int.random(in: 12000..<17000)
             if !ports.contains(port), isFree(port), isFree(port + 10000) { ports.append(port) }
         }
         let arguments = [
@@ -146,7 +140,7 @@ public final class SeaweedServer: Sendable {
         // Its unix sockets go to TMPDIR: into the folder, which goes with it.
         environment["TMPDIR"] = folder
         process.environment = environment
-        let pipe = Pipe()
+        let pipe = ToolRun.privatePipe()
         process.standardInput = pipe
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice

@@ -27,9 +27,9 @@ public func buildApplication<Catalog: CatalogStore, Blobs: BlobStore>(
             catalog: catalog, blobs: blobs, configuration: configuration, metrics: metrics, cache: cache, inspections: inspections).endpoints,
         atPath: "/api/v1"
     )
-    router.addRoutes(
-        BlobController(catalog: catalog, blobs: blobs, configuration: configuration, metrics: metrics, inspections: inspections).endpoints,
-        atPath: "/api/v1")
+    let blobRoutes = BlobController(catalog: catalog, blobs: blobs, configuration: configuration, metrics: metrics, inspections: inspections)
+    router.addRoutes(blobRoutes.endpoints, atPath: "/api/v1")
+    router.addRoutes(RegistryController(catalog: catalog, blobs: blobs, configuration: configuration, downloads: blobRoutes).endpoints)
     router.addRoutes(TokenController(catalog: catalog).endpoints, atPath: "/api/v1")
     let reviews = ReviewController(
         catalog: catalog, signer: ApprovalSigner(catalog: catalog, blobs: blobs, limits: configuration.archiveLimits))

@@ -12,7 +12,10 @@ struct AuthenticationMiddleware<Catalog: CatalogStore>: RouterMiddleware {
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
-        guard let header = request.headers[.authorization] else {
+        // The OCI face checks its own credentials (Basic on its token endpoint, its anonymous bearer), and answers
+        // in the registry's error shape.
+        let path = request.uri.path
+        guard let header = request.headers[.authorization], path != "/v2", !path.hasPrefix("/v2/") else {
             return try await next(request, context)
         }
         let parts = header.split(separator: " ", maxSplits: 1)

@@ -39,7 +39,11 @@ struct BlobController<Catalog: CatalogStore, Blobs: BlobStore> {
     }
 
     @Sendable func head(_ request: Request, context: HubRequestContext) async throws -> Response {
-        let digest = try context.digest()
+        try await head(try context.digest(), request: request, context: context)
+    }
+
+    /// `HEAD` of a blob by digest (also for `/v2/`).
+    func head(_ digest: Digest, request: Request, context: HubRequestContext) async throws -> Response {
         try await requireAccess(to: digest, context: context)
         guard let size = try await blobs.size(of: digest) else { throw HubError.notFound("no blob \(digest)") }
         // A curator asks before publishing a version that uses the blob: it must outlive a collection running meanwhile.
@@ -51,7 +55,11 @@ struct BlobController<Catalog: CatalogStore, Blobs: BlobStore> {
     }
 
     @Sendable func download(_ request: Request, context: HubRequestContext) async throws -> Response {
-        let digest = try context.digest()
+        try await download(try context.digest(), request: request, context: context)
+    }
+
+    /// `GET` of a blob by digest (also for `/v2/`): ranges, `If-None-Match`, and the redirect to an object store.
+    func download(_ digest: Digest, request: Request, context: HubRequestContext) async throws -> Response {
         try await requireAccess(to: digest, context: context)
         guard let size = try await blobs.size(of: digest) else { throw HubError.notFound("no blob \(digest)") }
         var headers = Self.blobHeaders(digest)

@@ -13,6 +13,10 @@ extension HTTPField.Name {
     /// IETF draft on resumable uploads), so that a resumed stream never lands after bytes still arriving from a
     /// connection that broke.
     static let uploadOffset = HTTPField.Name("Upload-Offset")!
+    /// What every answer under `/v2/` carries, as distribution registries do.
+    static let dockerDistributionAPIVersion = HTTPField.Name("Docker-Distribution-API-Version")!
+    /// RFC 8288 links: the next page of `tags/list`.
+    static let registryLink = HTTPField.Name("Link")!
 }
 
 extension Digest {

@@ -15,6 +15,7 @@ enum CatalogSchema {
         migrator.registerMigration("v5-catalog-generation", migrate: v5CatalogGeneration)
         migrator.registerMigration("v6-hub-secrets", migrate: v6HubSecrets)
         migrator.registerMigration("v7-signatures", migrate: v7Signatures)
+        migrator.registerMigration("v8-archive-layers", migrate: v8ArchiveLayers)
         return migrator
     }
 
@@ -247,6 +248,19 @@ enum CatalogSchema {
                 BEGIN
                     SELECT RAISE(ABORT, 'a signature is never changed');
                 END;
+                """)
+    }
+
+    /// What each archive is as an OCI layer (its compression and DiffID), kept by its digest once a hub read it.
+    private static func v8ArchiveLayers(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE archive_layer (
+                    archive_digest TEXT PRIMARY KEY NOT NULL CHECK (archive_digest GLOB 'sha256:*'),
+                    compression TEXT NOT NULL CHECK (compression IN ('zstd', 'gzip')),
+                    diff_id TEXT NOT NULL CHECK (diff_id GLOB 'sha256:*'),
+                    uncompressed_size INTEGER NOT NULL CHECK (uncompressed_size >= 0)
+                );
                 """)
     }
 }

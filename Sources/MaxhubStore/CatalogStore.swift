@@ -88,6 +88,12 @@ public protocol CatalogStore: Sendable {
     /// already (another hub signed it first) or is in another state.
     func addSignatures(_ signatures: [VersionSignature], to name: ModelName, version: Version) async throws -> Bool
 
+    /// The layer facts of an archive, once some hub recorded them.
+    func layerFacts(of archive: Digest) async throws -> ArchiveLayerFacts?
+
+    /// Keeps an archive's layer facts; facts already kept for it stay (they are derived from the same bytes).
+    func recordLayerFacts(_ facts: ArchiveLayerFacts) async throws
+
     /// Audit entries matching the filter, oldest first.
     func auditEntries(_ filter: AuditFilter) async throws -> [AuditEntry]
 

@@ -18,6 +18,7 @@ enum PostgresSchema {
         Migration(name: "v1", statements: v1),
         Migration(name: "v2-hub-secrets", statements: v2HubSecrets),
         Migration(name: "v3-signatures", statements: v3Signatures),
+        Migration(name: "v4-archive-layers", statements: v4ArchiveLayers),
     ]
 
     /// The advisory lock that migrations hold: `maxhub` in ASCII, then 1 (the audit log's, in `v1`, ends in 2). Advisory
@@ -302,5 +303,17 @@ enum PostgresSchema {
         CREATE TRIGGER version_signature_is_kept BEFORE UPDATE ON version_signature
         FOR EACH ROW EXECUTE FUNCTION refuse_change('a signature is never changed')
         """,
+    ]
+
+    /// What each archive is as an OCI layer (its compression and DiffID), kept by its digest once a hub read it.
+    private static let v4ArchiveLayers: [String] = [
+        """
+        CREATE TABLE archive_layer (
+            archive_digest text COLLATE "C" PRIMARY KEY CHECK (archive_digest ~ '^sha256:[0-9a-f]{64}$'),
+            compression text NOT NULL CHECK (compression IN ('zstd', 'gzip')),
+            diff_id text NOT NULL CHECK (diff_id ~ '^sha256:[0-9a-f]{64}$'),
+            uncompressed_size bigint NOT NULL CHECK (uncompressed_size >= 0)
+        )
+        """
     ]
 }

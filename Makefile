@@ -22,7 +22,7 @@ MAXHUB := .build/debug/maxhub
 # The binary `make images` puts in the hub's image (.build/release/maxhub after `swift build -c release`).
 HUB_BINARY ?= $(MAXHUB)
 
-.PHONY: all run run-cluster test fuzz fuzz-smoke build catalog deps test-deps bench-deps venv schema web spdx bench bench-hash bench-pack bench-hub bench-pull bench-publish bench-parallel bench-peers bench-s3 images image-deps faults clean help
+.PHONY: all run run-cluster test fuzz fuzz-smoke build catalog deps test-deps bench-deps venv schema web spdx bench bench-hash bench-pack bench-hub bench-pull bench-publish bench-parallel bench-peers bench-s3 bench-signing images image-deps faults clean help
 
 all: build
 
@@ -163,13 +163,19 @@ bench-publish: deps bench-deps
 	$(SWIFT) build -c release --product maxhub
 	bench/publish.sh
 
-## maxhub against oras-py with Debian's docker-registry and MLflow's server with proxied artifacts, publish and pull
-## of the same 1 GiB, with curl + nginx + openssl as the limit (median of 3 runs each).
 ## The hub with its blobs in S3 (SeaweedFS) against on files: publish, and pull through the 307 and through the hub.
 bench-s3: deps bench-deps venv
 	$(SWIFT) build -c release --product maxhub
 	bench/s3.sh
 
+## What signed approvals cost: the signing in an approval, the signature's requests in a pull of 1 GiB, and the OpenSSF
+## tool's verification of the pulled folder.
+bench-signing: deps bench-deps venv
+	$(SWIFT) build -c release --product maxhub
+	bench/signing.sh
+
+## maxhub against oras-py with Debian's docker-registry and MLflow's server with proxied artifacts, publish and pull
+## of the same 1 GiB, with curl + nginx + openssl as the limit (median of 3 runs each).
 bench-peers: deps bench-deps .venv-peers/.installed
 	@$(MAKE) --no-print-directory deps SYSTEM_PACKAGES="docker-registry"
 	$(SWIFT) build -c release --product maxhub

@@ -187,12 +187,28 @@ struct RegistryController<Catalog: CatalogStore, Blobs: BlobStore> {
         let artifacts = ModelPackArtifacts(catalog: catalog, blobs: blobs)
         let artifact: ModelPackArtifact
         if let digest = try? Digest(parsing: reference) {
+            // A digest came from a manifest some hub derived, whose facts it kept: those versions are looked at first,
+            // and an archive is read only when none of them matches.
+            let records = try await catalog.versions(of: name, visibility: visibility)
             var found: ModelPackArtifact?
-            for record in try await catalog.versions(of: name, visibility: visibility) {
-                let candidate = try await artifacts.artifact(for: record)
+            var unknown: [VersionRecord] = []
+            for record in records {
+                guard let candidate = try await artifacts.knownArtifact(for: record) else {
+                    unknown.append(record)
+                    continue
+                }
                 if candidate.manifestDigest == digest {
                     found = candidate
                     break
+                }
+            }
+            if found == nil {
+                for record in unknown {
+                    let candidate = try await artifacts.artifact(for: record)
+                    if candidate.manifestDigest == digest {
+                        found = candidate
+                        break
+                    }
                 }
             }
             guard let found else { throw RegistryError.manifestUnknown(name.description, reference) }

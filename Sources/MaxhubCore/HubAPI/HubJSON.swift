@@ -25,9 +25,16 @@ public enum HubJSON {
         return decoder
     }
 
-    /// `2026-11-21T10:15:30.123Z`: UTC, milliseconds.
+    /// `2026-11-21T10:15:30.123Z`: UTC, milliseconds, rounded to the nearest one. The milliseconds are written from
+    /// an integer count, so that a time read back from this text writes the same text again (a `Date` holds a binary
+    /// fraction: `.384` reads back as `.38399…`, which a formatter that truncates would write as `.383`).
     public static func format(_ date: Date) -> String {
-        Date.ISO8601FormatStyle(includingFractionalSeconds: true).format(date)
+        let milliseconds = Int64((date.timeIntervalSince1970 * 1000).rounded(.toNearestOrAwayFromZero))
+        let seconds = milliseconds >= 0 ? milliseconds / 1000 : (milliseconds - 999) / 1000
+        let whole = Date.ISO8601FormatStyle().format(Date(timeIntervalSince1970: TimeInterval(seconds)))
+        let fraction = milliseconds - seconds * 1000
+        let digits = String(fraction)
+        return String(whole.dropLast()) + "." + String(repeating: "0", count: 3 - digits.count) + digits + "Z"
     }
 
     /// Reads a time with or without fractional seconds.

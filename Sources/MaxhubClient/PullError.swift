@@ -50,7 +50,7 @@ public enum PullError: Error, CustomStringConvertible {
             "the signature of \(name)@\(version) was refused: \(error)"
         case .newHubKey(let hub, let fingerprint, let pinned):
             "the hub at \(hub) signs with the key \(fingerprint), which is not the one pinned for it "
-                + "(\(pinned.joined(separator: ", "))). Refusing it; if the hub's admins rotated its key, pass --trust-new-key"
+                + "(\(pinned.joined(separator: ", "))). Refusing it; if the hub's admins rotated its key, maxhub pull --trust-new-key pins the new one"
         case .unsignedPackage(let name, let version, let path):
             "\(name)@\(version) has no signature beside it (\(path)); pull it again to fetch and check one"
         }

@@ -41,7 +41,7 @@ extension PackageCache {
         }
         do {
             let bundle = try SignatureBundle(json: bytes)
-            _ = try bundle.verifyFiles(try SignatureChecker.fileDigests(inFolder: packagePath(name, version)), trusting: keys)
+            _ = try bundle.verifyFiles(try SignatureChecker.hashFiles(inFolder: packagePath(name, version)), trusting: keys)
             return []
         } catch let error as SignatureError {
             return ["its signature was refused: \(error)"]

@@ -68,7 +68,7 @@ public struct PackagePuller: Sendable {
             // A package pulled before the hub signed approvals gets its signature checked against the files on disk.
             if !FileManager.default.fileExists(atPath: signaturePath) {
                 let signed = try await signatures.fetch(name, version)
-                try signed.check(try SignatureChecker.fileDigests(inFolder: packagePath))
+                try signed.check(try await SignatureChecker.fileDigests(inFolder: packagePath))
                 try Self.write(signed.bytes, to: signaturePath)
             }
             return Result(name: name, version: version, digest: digest, path: packagePath, downloaded: false, resumed: false, extracted: false)

@@ -1,4 +1,5 @@
 import Foundation
+import MaxhubArchive
 import MaxhubCore
 
 /// Which hub keys a client accepts. By default the keys the hub lists are pinned on first contact (`trust.json`, per
@@ -89,8 +90,13 @@ public struct SignatureChecker: Sendable {
         return pinned + [new]
     }
 
-    /// Every file of a package folder (relative path → sha256 hex), hashed from disk.
-    public static func fileDigests(inFolder folder: String) throws -> [String: String] {
+    /// Every file of a package folder (relative path → sha256 hex), hashed from disk on a thread of its own (the
+    /// weights may take seconds, which a task of the cooperative pool must not block for).
+    public static func fileDigests(inFolder folder: String) async throws -> [String: String] {
+        try await onOwnThread(named: "maxhub-hash") { () throws -> [String: String] in try hashFiles(inFolder: folder) }.get()
+    }
+
+    static func hashFiles(inFolder folder: String) throws -> [String: String] {
         var digests: [String: String] = [:]
         guard let walker = FileManager.default.enumerator(atPath: folder) else { return digests }
         while let relative = walker.nextObject() as? String {

@@ -120,6 +120,17 @@ struct SignedPullTests {
         try FileManager.default.copyItem(atPath: toolBundle, toPath: signature)
         let ours = try harness.run(["verify", "digits-classifier@1.0.0", "--cache", cache, "--url", setup.hub.url])
         #expect(ours.status == 0, "\(ours.stderr)")
+
+        // A package cached without its signature (pulled before the hub signed) gets it checked against its files.
+        try FileManager.default.removeItem(atPath: signature)
+        #expect(try harness.run(["verify", "digits-classifier@1.0.0", "--cache", cache, "--url", setup.hub.url]).status == 4)
+        let fetched = try setup.pull("digits-classifier@1.0.0", cache: cache)
+        #expect(fetched.status == 0 && FileManager.default.fileExists(atPath: signature), "\(fetched.stderr)")
+        try FileManager.default.removeItem(atPath: signature)
+        try Data("weights of 1.0.1\n".utf8).write(to: URL(fileURLWithPath: folder + "/model.onnx"))
+        let changedOnDisk = try setup.pull("digits-classifier@1.0.0", cache: cache)
+        #expect(changedOnDisk.status == 4 && changedOnDisk.stderr.contains("model.onnx"), "\(changedOnDisk.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: signature))
     }
 
     @Test("a swapped, missing or foreign signature fails the pull with exit 4 and leaves the cache untouched")

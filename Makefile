@@ -16,7 +16,7 @@ VENV := .venv
 VENV_STAMP := $(VENV)/.installed
 SYSTEM_PACKAGES := libarchive-dev libsqlite3-dev libssl-dev libcurl4-openssl-dev zstd curl bubblewrap
 # What only the tests need: the browser the web catalog's tests drive, and the PostgreSQL the catalog store's tests start.
-TEST_PACKAGES := chromium chromium-driver postgresql
+TEST_PACKAGES := chromium chromium-driver postgresql skopeo
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 MAXHUB := .build/debug/maxhub
 # The binary `make images` puts in the hub's image (.build/release/maxhub after `swift build -c release`).

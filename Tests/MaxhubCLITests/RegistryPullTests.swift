@@ -3,9 +3,9 @@ import MaxhubCore
 import MaxhubTestSupport
 import Testing
 
-/// The OCI face with a real client: oras-py (PyPI `oras` 0.2.43, in the test venv) pulls an approved version from
-/// `/v2/` as a ModelPack artifact, and what it writes is the package archive.
-@Suite("The OCI face: oras pulls approved versions as ModelPack artifacts", .onTestThreads, .serialized)
+/// The OCI face with real clients: oras-py (PyPI `oras` 0.2.43, in the test venv) and skopeo (Debian) pull an approved
+/// version from `/v2/` as a ModelPack artifact, and what they write is what the hub serves.
+@Suite("The OCI face: oras and skopeo pull approved versions as ModelPack artifacts", .onTestThreads, .serialized)
 struct RegistryPullTests {
     static func orasPull(_ reference: String, into folder: String, user: String? = nil, token: String? = nil) throws -> (Int32, String) {
         let script = """
@@ -86,6 +86,31 @@ struct RegistryPullTests {
         defer { again.stop() }
         let restarted = try Curl.run([again.url + "/v2/digits-classifier/manifests/1.0.0"])
         #expect(restarted.body == manifest.body)
+    }
+
+    @Test("skopeo copies an approved version out of /v2/ into an OCI layout, manifest, config and archive byte for byte")
+    func skopeoCopiesAVersionOut() throws {
+        let setup = try SignedPullTests.Setup()
+        defer { setup.cleanUp() }
+        try setup.publishApproved("1.0.0")
+        let host = String(setup.hub.url.dropFirst("http://".count))
+        let layout = setup.harness.url("layout").path
+        let copied = try ToolRun.run(
+            "/usr/bin/skopeo", ["copy", "--src-tls-verify=false", "docker://\(host)/digits-classifier:1.0.0", "oci:\(layout):1.0.0"])
+        #expect(copied.status == 0, "\(copied.output)")
+        let manifest = try Curl.run([setup.hub.url + "/v2/digits-classifier/manifests/1.0.0"]).body
+        let digest = Digest.of(Array(manifest.utf8))
+        func blob(_ digest: String) -> Data? {
+            FileManager.default.contents(atPath: layout + "/blobs/sha256/" + digest.dropFirst("sha256:".count))
+        }
+        #expect(blob(digest.description) == Data(manifest.utf8), "the layout holds the manifest the hub serves")
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(manifest.utf8)) as? [String: Any])
+        let config = try #require((document["config"] as? [String: Any])?["digest"] as? String)
+        let layer = try #require((document["layers"] as? [[String: Any]])?.first?["digest"] as? String)
+        #expect(blob(config).map { Digest.of($0).description } == config)
+        #expect(blob(layer).map { Digest.of($0).description } == layer)
+        let index = try String(contentsOfFile: layout + "/index.json", encoding: .utf8)
+        #expect(index.contains(digest.description) && index.contains(#""org.opencontainers.image.ref.name":"1.0.0""#), "\(index)")
     }
 
     @Test("the token endpoint: a 401 names it, Basic USER:TOKEN gets a bearer, a reader may not push, a bad token is refused")

@@ -77,7 +77,8 @@ catalog: build
 ## Swift Testing would capture a backtrace at every Swift error thrown, even one caught at once (JSON decoding tries each
 ## type by throwing): in the debug test binary each unwind takes the loader's lock for milliseconds, and with the whole
 ## suite running at once the in-process hubs' requests stalled past their 20 s timeout. SWT_SWIFT_ERROR_BACKTRACING_ENABLED=0
-## turns that capture off; failures still say where they happened.
+## turns that capture off; failures still say where they happened. At most 16 tests run at once: with all ~450 at once
+## on 2 cores a request to an in-process hub could wait past its 20 s, and the run took no less time.
 ## The container tests use the images and this machine's podman settings (scripts/containers.conf: runc, cgroupfs, ulimits
 ## within the sandbox's limits), for the tests alone; TEST_CONTAINERS_CONF= keeps your own.
 TEST_CONTAINERS_CONF ?= $(CURDIR)/scripts/containers.conf
@@ -87,7 +88,7 @@ test: deps test-deps venv schema web catalog images fuzz-smoke
 	$(SWIFT) build --build-tests
 	MAXHUB_PYTHON="$(CURDIR)/$(VENV)/bin/python" MAXHUB_BINARY="$(CURDIR)/$(MAXHUB)" \
 	  MAXHUB_CATALOG_BIN="$(CURDIR)/.venv-catalog/bin" SWT_SWIFT_ERROR_BACKTRACING_ENABLED=0 \
-	  $(SWIFT) test --skip-build --disable-xctest
+	  $(SWIFT) test --skip-build --disable-xctest --experimental-maximum-parallelization-width 16
 	MAXHUB="$(CURDIR)/$(MAXHUB)" $(PYTHON) scripts/faults.py --kills 10 --races 8
 
 ## The fault campaign, long: 120 SIGKILLs of the hub during publishes, truncated bodies on every route, racing

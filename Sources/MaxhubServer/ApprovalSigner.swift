@@ -3,7 +3,6 @@ import Logging
 import MaxhubArchive
 import MaxhubCore
 import MaxhubStore
-import NIOPosix
 
 /// Signs approvals with the hub's current key: the OpenSSF model-signing statement over the version's files (every
 /// file of the extracted package, `maxhub.yaml` included) and maxhub's statement of the review itself.
@@ -62,10 +61,10 @@ struct ApprovalSigner<Catalog: CatalogStore, Blobs: BlobStore>: Sendable {
         if let recorded = record.manifestFileDigest { return recorded }
         let limits = limits
         return try await blobs.withLocalFile(for: record.archive.digest) { path in
-            try await NIOThreadPool.singleton.runIfActive {
+            try await onOwnThread(named: "maxhub-sign") { () throws -> Digest? in
                 let report = try ArchiveInspector(limits: limits).inspect(archiveAt: path, capturing: Manifest.fileName)
                 return report.captured.map { Digest.of($0) }
-            }
+            }.get()
         }
     }
 }

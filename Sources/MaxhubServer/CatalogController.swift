@@ -5,7 +5,6 @@ import MaxhubArchive
 import MaxhubCore
 import MaxhubJSON
 import MaxhubStore
-import NIOPosix
 
 /// The catalog's routes: search, a model, a version, resolution and publishing.
 struct CatalogController<Catalog: CatalogStore, Blobs: BlobStore> {
@@ -153,10 +152,12 @@ struct CatalogController<Catalog: CatalogStore, Blobs: BlobStore> {
             metrics.archivesCheckedOnArrival.increment()
         } else {
             let limits = configuration.archiveLimits
+            // A whole archive's read is long work for the CPU: on a thread of its own, never on the blocking pool
+            // that every file read and write of the hub waits for.
             checked = try await blobs.withLocalFile(for: body.archive.digest) { path in
-                try await NIOThreadPool.singleton.runIfActive {
+                try await onOwnThread(named: "maxhub-check") { () throws -> PublishCheck.CheckedArchive in
                     try PublishCheck.archive(at: path, matches: manifest, limits: limits)
-                }
+                }.get()
             }
             metrics.archivesCheckedAfterUpload.increment()
         }

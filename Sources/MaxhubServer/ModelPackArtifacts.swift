@@ -2,7 +2,6 @@ import Foundation
 import MaxhubArchive
 import MaxhubCore
 import MaxhubStore
-import NIOPosix
 
 /// The ModelPack artifacts of versions, with the layer facts they need: read from the catalog, or found by reading the
 /// archive once (its first bytes and its tar stream) and then kept in the catalog for every hub.
@@ -33,7 +32,7 @@ struct ModelPackArtifacts<Catalog: CatalogStore, Blobs: BlobStore>: Sendable {
     func facts(of archive: Digest) async throws -> ArchiveLayerFacts {
         if let known = try await catalog.layerFacts(of: archive) { return known }
         let found = try await blobs.withLocalFile(for: archive) { path in
-            try await NIOThreadPool.singleton.runIfActive { () throws -> ArchiveLayerFacts in
+            try await onOwnThread(named: "maxhub-layer") { () throws -> ArchiveLayerFacts in
                 guard let handle = FileHandle(forReadingAtPath: path) else { throw BlobStoreError.blobNotFound(archive) }
                 let magic = [UInt8](handle.readData(ofLength: 4))
                 try? handle.close()
@@ -42,7 +41,7 @@ struct ModelPackArtifacts<Catalog: CatalogStore, Blobs: BlobStore>: Sendable {
                 }
                 let (diffID, size) = try ArchiveInspector.uncompressedDigest(archiveAt: path)
                 return ArchiveLayerFacts(archive: archive, compression: compression.rawValue, diffID: diffID, uncompressedSize: size)
-            }
+            }.get()
         }
         try await catalog.recordLayerFacts(found)
         return found

@@ -248,7 +248,7 @@ import Testing
         }
         #expect(missing?.description.contains("\"no_such_database\" does not exist") == true, "\(String(describing: missing))")
         let stranger = await #expect(throws: CatalogStorageError.self) {
-            try await PostgresCatalogStore.connect(url: "postgres://stranger@127.0.0.1:\(server.port)/postgres")
+            try await PostgresCatalogStore.connect(url: "postgres://stranger@127.0.0.1:\(server.port)/postgres?connect_timeout=30")
         }
         #expect(stranger?.description.contains("\"stranger\" does not exist") == true, "\(String(describing: stranger))")
         let plain = await #expect(throws: CatalogStorageError.self) {

@@ -131,28 +131,19 @@ import Testing
         }
     }
 
-    @Test func searchingAThousandModelsTakesMilliseconds() async throws {
+    /// How fast these are is `bench/hub-catalog.sh`'s to say; that they stay on the indexes is the plan test's.
+    @Test func searchingAThousandModelsFindsThemForEveryKindOfQuery() async throws {
         let store = try await Self.large.store()
         let visibility = CatalogVisibility(states: [.approved], publisher: "user-3")
         let queries = [
             ModelQuery(), ModelQuery(page: 50), ModelQuery(text: "vision"), ModelQuery(text: "model 7"), ModelQuery(text: "m"),
             ModelQuery(task: "text-classification"), ModelQuery(text: "classifier", framework: "pytorch", license: "MIT"),
         ]
-        let clock = ContinuousClock()
-        var report: [String] = []
         for query in queries {
-            _ = try await store.searchModels(query, visibility: visibility)
-            var best = Duration.seconds(1000)
-            var result = ModelSearchResult(total: 0, models: [])
-            for _ in 0..<5 {
-                let elapsed = try await clock.measure { result = try await store.searchModels(query, visibility: visibility) }
-                best = min(best, elapsed)
-            }
-            report.append("\(query.text ?? "-") task=\(query.task ?? "-") page=\(query.page): \(result.total) models, \(best)")
-            #expect(result.total > 0)
-            #expect(best < .milliseconds(100), "\(query)")
+            let result = try await store.searchModels(query, visibility: visibility)
+            #expect(result.total > 0, "\(query)")
+            #expect(result.models.count == min(query.perPage, max(0, result.total - (query.page - 1) * query.perPage)), "\(query)")
         }
-        print("search timings over 1,000 models:\n  " + report.joined(separator: "\n  "))
     }
 
     @Test func theLargeCatalogAnswersAsTheRuleSays() async throws {

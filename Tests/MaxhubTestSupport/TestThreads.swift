@@ -23,11 +23,17 @@ extension Trait where Self == OnTestThreads {
 }
 
 /// A task executor of many threads that take jobs from one queue, for tests that block.
+///
+/// The queue's lock is held only to append or take a job, and idle threads wait on a counting semaphore (a futex), not
+/// on a condition variable: with dozens of threads waiting on one condition, the signal of glibc 2.36 waits, the lock
+/// held, until the woken threads have left, and every enqueue (an event loop's resumption of a test's task included)
+/// waits behind it.
 public final class TestThreads: TaskExecutor, @unchecked Sendable {
     /// Enough that the tests that wait at one moment never take them all.
     public static let shared = TestThreads(count: 64)
 
-    private let condition = NSCondition()
+    private let lock = NSLock()
+    private let ready = DispatchSemaphore(value: 0)
     private var queue: [UnownedJob] = []
     private var head = 0
 
@@ -41,23 +47,23 @@ public final class TestThreads: TaskExecutor, @unchecked Sendable {
 
     public func enqueue(_ job: consuming ExecutorJob) {
         let job = UnownedJob(job)
-        condition.lock()
+        lock.lock()
         queue.append(job)
-        condition.signal()
-        condition.unlock()
+        lock.unlock()
+        ready.signal()
     }
 
     private func work() {
         while true {
-            condition.lock()
-            while head == queue.count { condition.wait() }
+            ready.wait()
+            lock.lock()
             let job = queue[head]
             head += 1
             if head > 1024 && head * 2 > queue.count {
                 queue.removeFirst(head)
                 head = 0
             }
-            condition.unlock()
+            lock.unlock()
             job.runSynchronously(on: asUnownedTaskExecutor())
         }
     }

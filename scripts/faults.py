@@ -116,7 +116,7 @@ def write_package(folder: Path, name: str, version: str, size: int) -> Path:
 def fsck(data: Path) -> dict:
     result = maxhub("admin", "fsck", "--data", str(data))
     summary = result.stdout.strip().splitlines()[-1] if result.stdout.strip() else ""
-    match = re.search(r"(\d+) corrupt, (\d+) missing, (\d+) used by no version; catalog integrity: (.*)$", summary)
+    match = re.search(r"(\d+) corrupt, (\d+) missing, (\d+) used by nothing; catalog integrity: (.*)$", summary)
     if not match:
         raise SystemExit(f"fsck said: {result.stdout}{result.stderr}")
     return {"corrupt": int(match[1]), "missing": int(match[2]), "orphans": int(match[3]), "integrity": match[4],

@@ -7,7 +7,7 @@ extension MaxhubCommand.Admin {
     struct Fsck: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "fsck",
-            abstract: "Re-hash every blob; name each corrupt or missing one and the versions that use it (exit 4).",
+            abstract: "Re-hash every blob; name each corrupt or missing one and the versions and pushed manifests that use it (exit 4).",
             discussion: """
                 --repair moves each corrupt blob to quarantine/ (in the data folder, or the bucket), after which the hub \
                 answers its digest as missing and an upload of the right bytes (maxhub publish of the same package) \
@@ -25,7 +25,7 @@ extension MaxhubCommand.Admin {
         }
 
         private func check(_ catalog: any CatalogMaintenance, _ blobs: any BlobMaintenance) async throws {
-            let users = try await catalog.versionsByArchive()
+            let users = try await catalog.blobUsers()
             let stored = try await blobs.storedBlobs()
             let total = stored.reduce(0) { $0 + $1.size }
             let progress = TransferProgress(label: "fsck", total: total)
@@ -39,7 +39,7 @@ extension MaxhubCommand.Admin {
                 guard holds == false else { continue }
                 corrupt += 1
                 progress.finish()
-                let usedBy = users[blob.digest].map { "used by " + $0.joined(separator: ", ") } ?? "used by no version"
+                let usedBy = users[blob.digest].map { "used by " + $0.joined(separator: ", ") } ?? "used by nothing"
                 var line = "corrupt: \(blob.digest) (\(ByteCount.format(blob.size))), \(usedBy)"
                 if repair {
                     let path = try await blobs.quarantine(blob.digest)
@@ -57,7 +57,7 @@ extension MaxhubCommand.Admin {
             let unreferenced = stored.filter { users[$0.digest] == nil }.count
             Terminal.standardOutput.writeLine(
                 "checked \(stored.count) blob\(stored.count == 1 ? "" : "s") (\(ByteCount.format(total))): \(corrupt) corrupt, "
-                    + "\(missing.count) missing, \(unreferenced) used by no version; catalog integrity: \(integrity)")
+                    + "\(missing.count) missing, \(unreferenced) used by nothing; catalog integrity: \(integrity)")
             if corrupt > 0 && !repair {
                 Terminal.standardError.writeLine("maxhub admin fsck --repair quarantines the corrupt blobs")
             }

@@ -7,9 +7,9 @@ extension MaxhubCommand.Admin {
     struct GarbageCollect: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "gc",
-            abstract: "Remove the blobs no version uses and abandoned uploads, older than the grace period.",
+            abstract: "Remove the blobs no version or pushed manifest uses, and abandoned uploads, older than the grace period.",
             discussion: """
-                A blob is kept while any version uses it, or while it was stored or renewed within --grace: an upload of \
+                A blob is kept while any version or pushed manifest uses it, or while it was stored or renewed within --grace: an upload of \
                 it, or a curator's HEAD before a publish, renews it, so a publish running meanwhile keeps its archive. \
                 Each blob is checked again just before it goes.
                 """
@@ -29,7 +29,7 @@ extension MaxhubCommand.Admin {
 
         private func collect(_ catalog: any CatalogMaintenance, _ blobs: any BlobMaintenance) async throws {
             let cutoff = Date().addingTimeInterval(-Double(grace.seconds))
-            let used = try await catalog.versionsByArchive()
+            let used = try await catalog.blobUsers()
             let verb = dryRun ? "would remove" : "removed"
             var removedBlobs = 0
             var removedBytes: Int64 = 0
@@ -38,7 +38,7 @@ extension MaxhubCommand.Admin {
                     Terminal.standardOutput.writeLine("\(verb) blob \(blob.digest) (\(ByteCount.format(blob.size)))")
                 } else {
                     // A version published since the list was read keeps its archive.
-                    guard try await !catalog.archiveIsReferenced(blob.digest),
+                    guard try await !catalog.blobIsReferenced(blob.digest),
                         try await blobs.remove(blob.digest, ifUnmodifiedSince: cutoff)
                     else { continue }
                     Terminal.standardOutput.writeLine("\(verb) blob \(blob.digest) (\(ByteCount.format(blob.size)))")

@@ -42,9 +42,9 @@ struct BlobController<Catalog: CatalogStore, Blobs: BlobStore> {
         try await head(try context.digest(), request: request, context: context)
     }
 
-    /// `HEAD` of a blob by digest (also for `/v2/`).
-    func head(_ digest: Digest, request: Request, context: HubRequestContext) async throws -> Response {
-        try await requireAccess(to: digest, context: context)
+    /// `HEAD` of a blob by digest (also for `/v2/`, which may have decided who reads it: `accessChecked`).
+    func head(_ digest: Digest, request: Request, context: HubRequestContext, accessChecked: Bool = false) async throws -> Response {
+        if !accessChecked { try await requireAccess(to: digest, context: context) }
         guard let size = try await blobs.size(of: digest) else { throw HubError.notFound("no blob \(digest)") }
         // A curator asks before publishing a version that uses the blob: it must outlive a collection running meanwhile.
         if context.identity?.roles.permit(.curator) == true { await blobs.renew(digest) }
@@ -58,9 +58,10 @@ struct BlobController<Catalog: CatalogStore, Blobs: BlobStore> {
         try await download(try context.digest(), request: request, context: context)
     }
 
-    /// `GET` of a blob by digest (also for `/v2/`): ranges, `If-None-Match`, and the redirect to an object store.
-    func download(_ digest: Digest, request: Request, context: HubRequestContext) async throws -> Response {
-        try await requireAccess(to: digest, context: context)
+    /// `GET` of a blob by digest (also for `/v2/`, which may have decided who reads it: `accessChecked`): ranges,
+    /// `If-None-Match`, and the redirect to an object store.
+    func download(_ digest: Digest, request: Request, context: HubRequestContext, accessChecked: Bool = false) async throws -> Response {
+        if !accessChecked { try await requireAccess(to: digest, context: context) }
         guard let size = try await blobs.size(of: digest) else { throw HubError.notFound("no blob \(digest)") }
         var headers = Self.blobHeaders(digest)
         if let tags = request.headers[.ifNoneMatch], Self.matches(tags, digest) {
@@ -131,26 +132,11 @@ struct BlobController<Catalog: CatalogStore, Blobs: BlobStore> {
     @Sendable func startUpload(_ request: Request, context: HubRequestContext) async throws -> Response {
         _ = try context.require(.curator)
         guard let digestText = request.query("digest") else {
-            let id = try await blobs.startUpload(.resumable)
+            let id = try await beginUpload()
             return try uploadResponse(.accepted, id: id, offset: 0, context: context, request: request)
         }
-        let digest: Digest
-        do {
-            digest = try Digest(parsing: digestText)
-        } catch {
-            throw HubError.badRequest(error.description)
-        }
-        try checkDeclaredLength(request)
-        let id = try await blobs.startUpload(.monolithic)
-        do {
-            let size = try await append(to: id, at: 0, request.body, limit: configuration.maxUploadSize)
-            let reference = try await finish(id, size: size, expecting: digest)
-            return try stored(reference, request: request, context: context)
-        } catch {
-            inspections.abandon(id)
-            try? await blobs.cancelUpload(id)
-            throw error
-        }
+        let reference = try await uploadWhole(try Self.digest(digestText), request: request)
+        return try stored(reference, request: request, context: context)
     }
 
     @Sendable func uploadStatus(_ request: Request, context: HubRequestContext) async throws -> Response {
@@ -163,6 +149,47 @@ struct BlobController<Catalog: CatalogStore, Blobs: BlobStore> {
     @Sendable func appendChunk(_ request: Request, context: HubRequestContext) async throws -> Response {
         _ = try context.require(.curator)
         let id = context.parameters.get("id") ?? ""
+        let size = try await appendChunk(to: id, request: request)
+        return try uploadResponse(.accepted, id: id, offset: size, context: context, request: request)
+    }
+
+    @Sendable func finishUpload(_ request: Request, context: HubRequestContext) async throws -> Response {
+        _ = try context.require(.curator)
+        let id = context.parameters.get("id") ?? ""
+        let reference = try await completeUpload(id, request: request)
+        return try stored(reference, request: request, context: context)
+    }
+
+    @Sendable func cancelUpload(_ request: Request, context: HubRequestContext) async throws -> Response {
+        _ = try context.require(.curator)
+        try await cancelUpload(context.parameters.get("id") ?? "")
+        return Response(status: .noContent)
+    }
+
+    // MARK: Uploads, whatever the API (`/api/v1/blobs/uploads` and `/v2/NAME/blobs/uploads`)
+
+    /// Starts a resumable upload; returns its id.
+    func beginUpload() async throws -> String {
+        try await blobs.startUpload(.resumable)
+    }
+
+    /// Stores the request's body as the blob `digest` in one request.
+    func uploadWhole(_ digest: Digest, request: Request) async throws -> ArchiveReference {
+        try checkDeclaredLength(request)
+        let id = try await blobs.startUpload(.monolithic)
+        do {
+            let size = try await append(to: id, at: 0, request.body, limit: configuration.maxUploadSize)
+            return try await finish(id, size: size, expecting: digest)
+        } catch {
+            inspections.abandon(id)
+            try? await blobs.cancelUpload(id)
+            throw error
+        }
+    }
+
+    /// Appends a `PATCH`'s body: where its `Content-Range` says, or its `Upload-Offset`, else at the upload's end.
+    /// Returns the upload's size after it.
+    func appendChunk(to id: String, request: Request) async throws -> Int64 {
         guard let header = request.headers[.contentRange] else {
             try checkDeclaredLength(request)
             let start: Int64
@@ -174,8 +201,7 @@ struct BlobController<Catalog: CatalogStore, Blobs: BlobStore> {
             } else {
                 start = try await blobs.uploadSize(id)
             }
-            let size = try await append(to: id, at: start, request.body, limit: configuration.maxUploadSize)
-            return try uploadResponse(.accepted, id: id, offset: size, context: context, request: request)
+            return try await append(to: id, at: start, request.body, limit: configuration.maxUploadSize)
         }
         guard let range = ContentRange(header: header) else {
             throw HubError.badRequest("Content-Range must be FIRST-LAST or bytes FIRST-LAST/TOTAL, not \"\(header)\"")
@@ -194,35 +220,43 @@ struct BlobController<Catalog: CatalogStore, Blobs: BlobStore> {
             inspections.abandon(id)
             throw chunkMismatch(header, held: size)
         }
-        return try uploadResponse(.accepted, id: id, offset: size, context: context, request: request)
+        return size
     }
 
-    @Sendable func finishUpload(_ request: Request, context: HubRequestContext) async throws -> Response {
-        _ = try context.require(.curator)
-        let id = context.parameters.get("id") ?? ""
+    /// Appends the request's body, if any, and stores the upload under the digest its `?digest=` names.
+    func completeUpload(_ id: String, request: Request) async throws -> ArchiveReference {
         guard let digestText = request.query("digest") else {
             throw HubError.badRequest("finishing an upload needs ?digest=sha256:...")
         }
-        let digest: Digest
-        do {
-            digest = try Digest(parsing: digestText)
-        } catch {
-            throw HubError.badRequest(error.description)
-        }
+        let digest = try Self.digest(digestText)
         let current = try await blobs.uploadSize(id)
         try checkDeclaredLength(request)
         let size = try await append(to: id, at: current, request.body, limit: configuration.maxUploadSize)
-        let reference = try await finish(id, size: size, expecting: digest)
-        return try stored(reference, request: request, context: context)
+        return try await finish(id, size: size, expecting: digest)
     }
 
-    @Sendable func cancelUpload(_ request: Request, context: HubRequestContext) async throws -> Response {
-        _ = try context.require(.curator)
-        let id = context.parameters.get("id") ?? ""
+    func cancelUpload(_ id: String) async throws {
         _ = try await blobs.uploadSize(id)
         inspections.abandon(id)
         try await blobs.cancelUpload(id)
-        return Response(status: .noContent)
+    }
+
+    func uploadSize(_ id: String) async throws -> Int64 {
+        try await blobs.uploadSize(id)
+    }
+
+    /// Counts and logs a blob an upload stored.
+    func recordStored(_ reference: ArchiveReference, context: HubRequestContext) {
+        metrics.uploadedBlobs.increment()
+        context.logger.info("blob stored", metadata: ["digest": "\(reference.digest)", "size": "\(reference.size)"])
+    }
+
+    private static func digest(_ text: String) throws(HubError) -> Digest {
+        do {
+            return try Digest(parsing: text)
+        } catch {
+            throw HubError.badRequest(error.description)
+        }
     }
 
     /// Appends a request's bytes to an upload, copying them into the upload's inspection when they follow on from
@@ -268,8 +302,7 @@ struct BlobController<Catalog: CatalogStore, Blobs: BlobStore> {
     }
 
     private func stored(_ reference: ArchiveReference, request: Request, context: HubRequestContext) throws -> Response {
-        metrics.uploadedBlobs.increment()
-        context.logger.info("blob stored", metadata: ["digest": "\(reference.digest)", "size": "\(reference.size)"])
+        recordStored(reference, context: context)
         var response = try context.responseEncoder.encode(reference, from: request, context: context)
         response.status = .created
         response.headers[.location] = "/api/v1/blobs/\(reference.digest)"

@@ -17,6 +17,7 @@ extension HTTPField.Name {
     static let dockerDistributionAPIVersion = HTTPField.Name("Docker-Distribution-API-Version")!
     /// RFC 8288 links: the next page of `tags/list`.
     static let registryLink = HTTPField.Name("Link")!
+    static let ociSubject = HTTPField.Name("OCI-Subject")!
 }
 
 extension Digest {

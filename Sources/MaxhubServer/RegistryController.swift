@@ -45,17 +45,27 @@ struct RegistryController<Catalog: CatalogStore, Blobs: BlobStore> {
                 return response
             } catch let error as RegistryError {
                 return error.response(head: request.method == .head)
-            } catch let error as HubError {
-                return RegistryError(status: error.status, code: Self.code(for: error.status), message: error.detail, headers: error.headers)
+            } catch BlobStoreError.uploadNotFound(let id) {
+                return RegistryError(status: .notFound, code: "BLOB_UPLOAD_UNKNOWN", message: "no upload \(id) here")
                     .response(head: request.method == .head)
             } catch {
                 let problem = ProblemMiddleware.problem(for: error)
                 if problem.status.code >= 500 {
                     context.logger.error("request failed", metadata: ["error": "\(error)", "path": "\(request.uri.path)"])
                 }
-                return RegistryError(status: problem.status, code: Self.code(for: problem.status), message: problem.detail)
+                return RegistryError(status: problem.status, code: Self.code(for: problem), message: problem.detail, headers: problem.headers)
                     .response(head: request.method == .head)
             }
+        }
+    }
+
+    /// The distribution spec's code for a failure the rest of the hub describes as problem details.
+    static func code(for problem: HubError) -> String {
+        switch problem.kind {
+        case "digest-mismatch": return "DIGEST_INVALID"
+        case "upload-offset", "chunk-mismatch": return "BLOB_UPLOAD_INVALID"
+        case "too-large": return "SIZE_INVALID"
+        default: return code(for: problem.status)
         }
     }
 
@@ -101,7 +111,7 @@ struct RegistryController<Catalog: CatalogStore, Blobs: BlobStore> {
     }
 
     /// The identity that reads: nil for anonymous callers (who may read where anonymous reads are allowed).
-    private func reader(_ context: HubRequestContext) -> Identity? {
+    func reader(_ context: HubRequestContext) -> Identity? {
         context.identity.flatMap { $0.tokenID == Self.anonymous.tokenID ? nil : $0 }
     }
 
@@ -135,21 +145,37 @@ struct RegistryController<Catalog: CatalogStore, Blobs: BlobStore> {
         guard let split = segments.lastIndex(where: { ["manifests", "blobs", "tags"].contains($0) }), split > 0 else {
             throw RegistryError(status: .notFound, code: "NAME_UNKNOWN", message: "no such registry route")
         }
-        let repository = segments[..<split].joined(separator: "/")
+        let path = segments[..<split].joined(separator: "/")
         let rest = Array(segments[split...])
-        if request.method != .get && request.method != .head {
+        let isUpload = rest.count >= 2 && rest[0] == "blobs" && rest[1] == "uploads"
+        if (request.method != .get && request.method != .head) || isUpload {
             guard let pusher = reader(context) else {
-                throw unauthorized(request, "pushing needs a token", scope: "repository:\(repository):push")
+                throw unauthorized(request, "pushing needs a token", scope: "repository:\(path):push")
             }
             guard pusher.roles.permit(.curator) else {
                 throw RegistryError.denied("\(pusher.user) has the roles \(pusher.roles.map(\.rawValue).joined(separator: ", ")); pushing needs curator")
             }
-            throw RegistryError.unsupported("this hub does not take pushes under /v2/ yet; publish with maxhub publish")
+            let repository = try RegistryPush.Repository(path)
+            switch (request.method, rest.count) {
+            case (.post, 2) where isUpload: return try await startUpload(repository, request: request, context: context)
+            case (_, 3) where isUpload: return try await upload(repository, id: rest[2], request: request, context: context)
+            case (.put, 2) where rest[0] == "manifests":
+                return try await pushManifest(repository, reference: rest[1], pusher: pusher, request: request, context: context)
+            case (.delete, _): throw RegistryError.unsupported("this hub keeps what was pushed: manifests, tags and blobs are not deleted")
+            default: throw RegistryError(status: .notFound, code: "NAME_UNKNOWN", message: "no such registry route")
+            }
         }
-        try requireRead(request, context, name: repository)
-        guard let name = try? ModelName(parsing: repository) else {
-            throw RegistryError(status: .badRequest, code: "NAME_INVALID", message: "\(repository) is not a model name")
+        try requireRead(request, context, name: path)
+        let repository = try RegistryPush.Repository(path)
+        if !repository.isModel {
+            switch (rest.first, rest.count) {
+            case ("manifests", 2): return try await pushedManifest(repository, reference: rest[1], request: request)
+            case ("blobs", 2): return try await pushedBlob(repository, digest: rest[1], request: request, context: context)
+            case ("tags", 2) where rest[1] == "list": return try await pushedTags(repository, request: request)
+            default: throw RegistryError(status: .notFound, code: "NAME_UNKNOWN", message: "no such registry route")
+            }
         }
+        let name = repository.model
         switch (rest.first, rest.count) {
         case ("manifests", 2): return try await manifest(name, reference: rest[1], request: request, context: context)
         case ("blobs", 2): return try await blob(name, digest: rest[1], request: request, context: context)
@@ -264,7 +290,12 @@ struct RegistryController<Catalog: CatalogStore, Blobs: BlobStore> {
     func tags(_ name: ModelName, request: Request, context: HubRequestContext) async throws -> Response {
         let versions = try await catalog.versions(of: name, visibility: VisibilityPolicy.visibility(for: reader(context)))
         guard !versions.isEmpty else { throw RegistryError.nameUnknown(name.description) }
-        var tags = Set(versions.map(\.version.withoutBuild.description)).sorted()
+        return try Self.tagList(name.description, Set(versions.map(\.version.withoutBuild.description)).sorted(), request: request)
+    }
+
+    /// A `tags/list` answer: `tags` (sorted) `n` at a time after `last`, with a `Link` to the next page.
+    static func tagList(_ repository: String, _ sorted: [String], request: Request) throws -> Response {
+        var tags = sorted
         if let last = request.query("last") { tags = tags.filter { $0 > last } }
         var headers = HTTPFields()
         if let text = request.query("n") {
@@ -272,13 +303,13 @@ struct RegistryController<Catalog: CatalogStore, Blobs: BlobStore> {
                 throw RegistryError(status: .badRequest, code: "PAGINATION_NUMBER_INVALID", message: "n must be a count, not \(text)")
             }
             if tags.count > count, let lastShown = tags.prefix(count).last {
-                headers[.registryLink] = "</v2/\(name)/tags/list?n=\(count)&last=\(lastShown)>; rel=\"next\""
+                headers[.registryLink] = "</v2/\(repository)/tags/list?n=\(count)&last=\(lastShown)>; rel=\"next\""
             }
             tags = Array(tags.prefix(count))
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        var response = Self.json(String(decoding: try encoder.encode(RegistryTagList(name: name.description, tags: tags)), as: UTF8.self))
+        var response = Self.json(String(decoding: try encoder.encode(RegistryTagList(name: repository, tags: tags)), as: UTF8.self))
         for field in headers { response.headers.append(field) }
         return response
     }

@@ -4,4 +4,5 @@ public enum AuditAction {
     public static let tokenCreate = "token.create"
     public static let tokenRevoke = "token.revoke"
     public static let keyCreate = "key.create"
+    public static let registryPush = "registry.push"
 }

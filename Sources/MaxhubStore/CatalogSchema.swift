@@ -16,6 +16,7 @@ enum CatalogSchema {
         migrator.registerMigration("v6-hub-secrets", migrate: v6HubSecrets)
         migrator.registerMigration("v7-signatures", migrate: v7Signatures)
         migrator.registerMigration("v8-archive-layers", migrate: v8ArchiveLayers)
+        migrator.registerMigration("v9-registry", migrate: v9Registry)
         return migrator
     }
 
@@ -261,6 +262,46 @@ enum CatalogSchema {
                     diff_id TEXT NOT NULL CHECK (diff_id GLOB 'sha256:*'),
                     uncompressed_size INTEGER NOT NULL CHECK (uncompressed_size >= 0)
                 );
+                """)
+    }
+
+    /// What is pushed under `/v2/`: manifests byte for byte, the blobs and manifests each names, and tags that never move.
+    private static func v9Registry(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE registry_manifest (
+                    repository TEXT NOT NULL CHECK (repository GLOB '*/*'),
+                    digest TEXT NOT NULL CHECK (digest GLOB 'sha256:*'),
+                    media_type TEXT NOT NULL CHECK (length(media_type) > 0),
+                    body TEXT NOT NULL,
+                    pushed_by TEXT NOT NULL,
+                    pushed_at TEXT NOT NULL,
+                    PRIMARY KEY (repository, digest)
+                );
+                CREATE TRIGGER registry_manifest_is_kept BEFORE UPDATE ON registry_manifest
+                BEGIN
+                    SELECT RAISE(ABORT, 'a pushed manifest is never changed');
+                END;
+                CREATE TABLE registry_reference (
+                    repository TEXT NOT NULL,
+                    manifest_digest TEXT NOT NULL,
+                    digest TEXT NOT NULL CHECK (digest GLOB 'sha256:*'),
+                    kind TEXT NOT NULL CHECK (kind IN ('blob', 'manifest')),
+                    PRIMARY KEY (repository, manifest_digest, digest),
+                    FOREIGN KEY (repository, manifest_digest) REFERENCES registry_manifest(repository, digest)
+                );
+                CREATE INDEX registry_reference_by_digest ON registry_reference(digest);
+                CREATE TABLE registry_tag (
+                    repository TEXT NOT NULL,
+                    tag TEXT NOT NULL,
+                    digest TEXT NOT NULL,
+                    PRIMARY KEY (repository, tag),
+                    FOREIGN KEY (repository, digest) REFERENCES registry_manifest(repository, digest)
+                );
+                CREATE TRIGGER registry_tag_never_moves BEFORE UPDATE ON registry_tag
+                BEGIN
+                    SELECT RAISE(ABORT, 'a tag never moves');
+                END;
                 """)
     }
 }

@@ -94,6 +94,21 @@ public protocol CatalogStore: Sendable {
     /// Keeps an archive's layer facts; facts already kept for it stay (they are derived from the same bytes).
     func recordLayerFacts(_ facts: ArchiveLayerFacts) async throws
 
+    /// Keeps a pushed manifest and its tag, with an audit entry, in one transaction; returns false when both were kept
+    /// already (a push of the same bytes again). Throws `ManifestPushError` when the tag names other content or an index
+    /// names a manifest the repository lacks.
+    func pushManifest(_ push: ManifestPush) async throws -> Bool
+
+    /// A pushed manifest of the repository, by digest or by tag.
+    func pushedManifest(in repository: String, digest: Digest) async throws -> PushedManifest?
+    func pushedManifest(in repository: String, tag: String) async throws -> PushedManifest?
+
+    /// The repository's tags, in byte order.
+    func pushedTags(in repository: String) async throws -> [String]
+
+    /// Whether a manifest pushed to the repository names the blob.
+    func pushedManifestNames(_ blob: Digest, in repository: String) async throws -> Bool
+
     /// Audit entries matching the filter, oldest first.
     func auditEntries(_ filter: AuditFilter) async throws -> [AuditEntry]
 

@@ -4,23 +4,32 @@ import PostgresNIO
 
 /// What the operator's maintenance asks of the catalog in PostgreSQL.
 extension PostgresCatalogStore: CatalogMaintenance {
-    public func versionsByArchive() async throws -> [Digest: [String]] {
+    public func blobUsers() async throws -> [Digest: [String]] {
         let rows = try await query(
             """
-            SELECT v.archive_digest AS digest, m.name AS name, v.version AS version
-            FROM version v JOIN model m ON m.id = v.model_id ORDER BY m.name, v.version_key
+            SELECT digest, user_name FROM (
+                SELECT v.archive_digest AS digest, m.name || '@' || v.version AS user_name, 0 AS kind, m.name AS a, v.version_key AS b
+                FROM version v JOIN model m ON m.id = v.model_id
+                UNION ALL
+                SELECT digest, repository || '@' || manifest_digest, 1, repository, manifest_digest
+                FROM registry_reference WHERE kind = 'blob'
+            ) AS used ORDER BY kind, a COLLATE "C", b COLLATE "C"
             """)
         var users: [Digest: [String]] = [:]
         for row in rows {
-            let (text, name, version) = try row.decode((String, String, String).self)
+            let (text, user) = try row.decode((String, String).self)
             guard let digest = try? Digest(parsing: text) else { continue }
-            users[digest, default: []].append("\(name)@\(version)")
+            users[digest, default: []].append(user)
         }
         return users
     }
 
-    public func archiveIsReferenced(_ digest: Digest) async throws -> Bool {
-        let rows = try await query("SELECT EXISTS (SELECT 1 FROM version WHERE archive_digest = \(digest.description)) AS used")
+    public func blobIsReferenced(_ digest: Digest) async throws -> Bool {
+        let rows = try await query(
+            """
+            SELECT EXISTS (SELECT 1 FROM version WHERE archive_digest = \(digest.description))
+                OR EXISTS (SELECT 1 FROM registry_reference WHERE digest = \(digest.description) AND kind = 'blob') AS used
+            """)
         return try rows.first?.decode(Bool.self) ?? false
     }
 

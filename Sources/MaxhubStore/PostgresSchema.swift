@@ -19,6 +19,7 @@ enum PostgresSchema {
         Migration(name: "v2-hub-secrets", statements: v2HubSecrets),
         Migration(name: "v3-signatures", statements: v3Signatures),
         Migration(name: "v4-archive-layers", statements: v4ArchiveLayers),
+        Migration(name: "v5-registry", statements: v5Registry),
     ]
 
     /// The advisory lock that migrations hold: `maxhub` in ASCII, then 1 (the audit log's, in `v1`, ends in 2). Advisory
@@ -315,5 +316,48 @@ enum PostgresSchema {
             uncompressed_size bigint NOT NULL CHECK (uncompressed_size >= 0)
         )
         """
+    ]
+
+    /// What is pushed under `/v2/`: manifests byte for byte, the blobs and manifests each names, and tags that never move.
+    private static let v5Registry: [String] = [
+        """
+        CREATE TABLE registry_manifest (
+            repository text COLLATE "C" NOT NULL CHECK (repository LIKE '%/%'),
+            digest text COLLATE "C" NOT NULL CHECK (digest ~ '^sha256:[0-9a-f]{64}$'),
+            media_type text NOT NULL CHECK (length(media_type) > 0),
+            body text NOT NULL,
+            pushed_by text NOT NULL,
+            pushed_at timestamptz NOT NULL,
+            PRIMARY KEY (repository, digest)
+        )
+        """,
+        """
+        CREATE TRIGGER registry_manifest_is_kept BEFORE UPDATE ON registry_manifest
+        FOR EACH ROW EXECUTE FUNCTION refuse_change('a pushed manifest is never changed')
+        """,
+        """
+        CREATE TABLE registry_reference (
+            repository text COLLATE "C" NOT NULL,
+            manifest_digest text COLLATE "C" NOT NULL,
+            digest text COLLATE "C" NOT NULL CHECK (digest ~ '^sha256:[0-9a-f]{64}$'),
+            kind text NOT NULL CHECK (kind IN ('blob', 'manifest')),
+            PRIMARY KEY (repository, manifest_digest, digest),
+            FOREIGN KEY (repository, manifest_digest) REFERENCES registry_manifest (repository, digest)
+        )
+        """,
+        "CREATE INDEX registry_reference_by_digest ON registry_reference (digest)",
+        """
+        CREATE TABLE registry_tag (
+            repository text COLLATE "C" NOT NULL,
+            tag text COLLATE "C" NOT NULL,
+            digest text COLLATE "C" NOT NULL,
+            PRIMARY KEY (repository, tag),
+            FOREIGN KEY (repository, digest) REFERENCES registry_manifest (repository, digest)
+        )
+        """,
+        """
+        CREATE TRIGGER registry_tag_never_moves BEFORE UPDATE ON registry_tag
+        FOR EACH ROW EXECUTE FUNCTION refuse_change('a tag never moves')
+        """,
     ]
 }

@@ -4,17 +4,20 @@ import MaxhubCore
 
 /// What the operator's maintenance (`maxhub admin fsck`, `gc` and `backup`) asks of the catalog.
 extension SQLiteCatalogStore: CatalogMaintenance {
-    /// Every archive digest a version uses, with the `NAME@VERSION`s that use it (yanked and rejected versions
-    /// included: their archives stay).
-    public func versionsByArchive() async throws -> [Digest: [String]] {
+    public func blobUsers() async throws -> [Digest: [String]] {
         let rows = try await read { db in
             try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT v.archive_digest AS digest, m.name AS name, v.version AS version
-                    FROM version v JOIN model m ON m.id = v.model_id ORDER BY m.name, v.version_key
+                    SELECT digest, user_name FROM (
+                        SELECT v.archive_digest AS digest, m.name || '@' || v.version AS user_name, 0 AS kind, m.name AS a, v.version_key AS b
+                        FROM version v JOIN model m ON m.id = v.model_id
+                        UNION ALL
+                        SELECT digest, repository || '@' || manifest_digest, 1, repository, manifest_digest
+                        FROM registry_reference WHERE kind = 'blob'
+                    ) ORDER BY kind, a, b
                     """)
-                .map { row -> (String, String) in (row["digest"], "\(row["name"] as String)@\(row["version"] as String)") }
+                .map { row -> (String, String) in (row["digest"], row["user_name"]) }
         }
         var users: [Digest: [String]] = [:]
         for (text, reference) in rows {
@@ -24,10 +27,14 @@ extension SQLiteCatalogStore: CatalogMaintenance {
         return users
     }
 
-    /// Whether any version uses `digest` as its archive.
-    public func archiveIsReferenced(_ digest: Digest) async throws -> Bool {
+    public func blobIsReferenced(_ digest: Digest) async throws -> Bool {
         try await read { db in
-            try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM version WHERE archive_digest = ?)", arguments: [digest.description]) ?? false
+            try Bool.fetchOne(
+                db,
+                sql: """
+                    SELECT EXISTS (SELECT 1 FROM version WHERE archive_digest = ?1)
+                        OR EXISTS (SELECT 1 FROM registry_reference WHERE digest = ?1 AND kind = 'blob')
+                    """, arguments: [digest.description]) ?? false
         }
     }
 

@@ -3,12 +3,13 @@ import MaxhubCore
 
 /// What the operator's maintenance (`maxhub admin fsck`, `gc` and `backup`) asks of a catalog store, beside serving.
 public protocol CatalogMaintenance: CatalogStore {
-    /// Every archive digest a version uses, with the `NAME@VERSION`s that use it (yanked and rejected versions
-    /// included: their archives stay).
-    func versionsByArchive() async throws -> [Digest: [String]]
+    /// Every blob digest in use, with what uses it: the `NAME@VERSION`s whose archive it is (yanked and rejected
+    /// versions included: their archives stay), and the `REPOSITORY@DIGEST`s of the manifests pushed under `/v2/` that
+    /// name it.
+    func blobUsers() async throws -> [Digest: [String]]
 
-    /// Whether any version uses `digest` as its archive.
-    func archiveIsReferenced(_ digest: Digest) async throws -> Bool
+    /// Whether any version uses `digest` as its archive, or any pushed manifest names it.
+    func blobIsReferenced(_ digest: Digest) async throws -> Bool
 
     /// "ok", or what the check of the catalog's own consistency found.
     func integrityCheck() async throws -> String

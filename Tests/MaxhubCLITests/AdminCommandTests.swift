@@ -48,7 +48,7 @@ struct AdminCommandTests {
         let clean = try harness.run("admin", "fsck", "--data", data)
         #expect(clean.status == 0, "\(clean.stdout)\(clean.stderr)")
         #expect(clean.lines.last?.hasPrefix("checked 1 blob (") == true, "\(clean.stdout)")
-        #expect(clean.lines.last?.hasSuffix("0 corrupt, 0 missing, 0 used by no version; catalog integrity: ok") == true, "\(clean.stdout)")
+        #expect(clean.lines.last?.hasSuffix("0 corrupt, 0 missing, 0 used by nothing; catalog integrity: ok") == true, "\(clean.stdout)")
 
         let blob = Self.blobPath(hub, digest)
         let original = try Data(contentsOf: URL(fileURLWithPath: blob))

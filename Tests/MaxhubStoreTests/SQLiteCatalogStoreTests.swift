@@ -69,12 +69,12 @@ import Testing
             let store = try SQLiteCatalogStore(path: path)
             published = try await store.publishVersion(try Fixtures.makeVersion(version: "1.0.0-rc.1+b"))
             token = try await store.createToken(Fixtures.makeToken())
-            #expect(try await store.appliedMigrations() == ["v1", "v2-reviews", "v3-readmes", "v4-token-expiry", "v5-catalog-generation", "v6-hub-secrets", "v7-signatures", "v8-archive-layers"])
+            #expect(try await store.appliedMigrations() == ["v1", "v2-reviews", "v3-readmes", "v4-token-expiry", "v5-catalog-generation", "v6-hub-secrets", "v7-signatures", "v8-archive-layers", "v9-registry"])
             #expect(FileManager.default.fileExists(atPath: path + "-wal"), "the pool runs in WAL mode")
         }
         for _ in 0..<2 {
             let reopened = try SQLiteCatalogStore(path: path)
-            #expect(try await reopened.appliedMigrations() == ["v1", "v2-reviews", "v3-readmes", "v4-token-expiry", "v5-catalog-generation", "v6-hub-secrets", "v7-signatures", "v8-archive-layers"], "the migrator runs each migration once")
+            #expect(try await reopened.appliedMigrations() == ["v1", "v2-reviews", "v3-readmes", "v4-token-expiry", "v5-catalog-generation", "v6-hub-secrets", "v7-signatures", "v8-archive-layers", "v9-registry"], "the migrator runs each migration once")
             #expect(try await reopened.versions(of: published.name, visibility: .everything) == [published])
             #expect(try await reopened.tokens() == [token])
             #expect(try await reopened.auditEntries(AuditFilter()).count == 2)

@@ -127,12 +127,9 @@ extension RegistryController {
             context.logger.info(
                 "manifest pushed", metadata: ["repository": "\(repository.path)", "digest": "\(digest)", "tag": "\(tag ?? "-")", "by": "\(pusher.user)"])
         }
-        var headers = HTTPFields()
-        headers[.location] = "/v2/\(repository.path)/manifests/\(digest)"
-        headers[.dockerContentDigest] = digest.description
-        headers[.contentLength] = "0"
-        if let subject = checked.subject { headers[.ociSubject] = subject.description }
-        return Response(status: .created, headers: headers, body: ResponseBody())
+        var response = Self.manifestCreated(repository.path, digest)
+        if let subject = checked.subject { response.headers[.ociSubject] = subject.description }
+        return response
     }
 
     /// A model's tags are its versions: a push of a version's own manifest is taken (it is there already), anything
@@ -151,8 +148,12 @@ extension RegistryController {
                 status: .conflict, code: "DENIED",
                 message: "\(name):\(tag) is \(artifact.manifestDigest), derived from the version; tags never move, \(elsewhere)")
         }
+        return Self.manifestCreated(repository.path, digest)
+    }
+
+    static func manifestCreated(_ path: String, _ digest: Digest) -> Response {
         var headers = HTTPFields()
-        headers[.location] = "/v2/\(name)/manifests/\(digest)"
+        headers[.location] = "/v2/\(path)/manifests/\(digest)"
         headers[.dockerContentDigest] = digest.description
         headers[.contentLength] = "0"
         return Response(status: .created, headers: headers, body: ResponseBody())
@@ -168,13 +169,7 @@ extension RegistryController {
             found = try await catalog.pushedManifest(in: repository.path, tag: reference)
         }
         guard let manifest = found else { throw RegistryError.manifestUnknown(repository.path, reference) }
-        var headers = HTTPFields()
-        headers[.contentType] = manifest.mediaType
-        headers[.dockerContentDigest] = manifest.digest.description
-        headers[.eTag] = "\"\(manifest.digest)\""
-        headers[.contentLength] = String(manifest.body.count)
-        if request.method == .head { return Response(status: .ok, headers: headers, body: ResponseBody()) }
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: manifest.body)))
+        return Self.content(manifest.body, type: manifest.mediaType, digest: manifest.digest, request: request)
     }
 
     /// A blob that a manifest of the repository names; curators (who push) may read any blob the hub has, as on

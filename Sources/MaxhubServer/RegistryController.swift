@@ -248,13 +248,18 @@ struct RegistryController<Catalog: CatalogStore, Blobs: BlobStore> {
             }
             artifact = try await artifacts.artifact(for: record)
         }
+        return Self.content(artifact.manifest, type: ModelPackArtifact.manifestMediaType, digest: artifact.manifestDigest, request: request)
+    }
+
+    /// A manifest or a small blob the hub holds whole, with the headers a registry answers it with.
+    static func content(_ bytes: [UInt8], type: String, digest: Digest, request: Request) -> Response {
         var headers = HTTPFields()
-        headers[.contentType] = ModelPackArtifact.manifestMediaType
-        headers[.dockerContentDigest] = artifact.manifestDigest.description
-        headers[.eTag] = "\"\(artifact.manifestDigest)\""
-        headers[.contentLength] = String(artifact.manifest.count)
+        headers[.contentType] = type
+        headers[.dockerContentDigest] = digest.description
+        headers[.eTag] = "\"\(digest)\""
+        headers[.contentLength] = String(bytes.count)
         if request.method == .head { return Response(status: .ok, headers: headers, body: ResponseBody()) }
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: artifact.manifest)))
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 
     /// A blob of the model: a version's archive (streamed as `/api/v1/blobs` streams it), or a version's config.
@@ -275,13 +280,7 @@ struct RegistryController<Catalog: CatalogStore, Blobs: BlobStore> {
         let artifacts = ModelPackArtifacts(catalog: catalog, blobs: blobs)
         for record in versions {
             guard let artifact = try await artifacts.knownArtifact(for: record), artifact.configDigest == digest else { continue }
-            var headers = HTTPFields()
-            headers[.contentType] = ModelPackArtifact.configMediaType
-            headers[.dockerContentDigest] = digest.description
-            headers[.eTag] = "\"\(digest)\""
-            headers[.contentLength] = String(artifact.config.count)
-            if request.method == .head { return Response(status: .ok, headers: headers, body: ResponseBody()) }
-            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: artifact.config)))
+            return Self.content(artifact.config, type: ModelPackArtifact.configMediaType, digest: digest, request: request)
         }
         throw RegistryError.blobUnknown(digest.description)
     }

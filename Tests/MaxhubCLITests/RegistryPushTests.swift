@@ -79,6 +79,11 @@ struct RegistryPushTests {
             auth + ["-X", "POST", "--data-binary", "{}", "-H", "Content-Type: application/octet-stream",
                 url + "/v2/digits-classifier/serving/blobs/uploads/?digest=\(Digest.of(config))"])
         #expect(stored.status == 201, "\(stored.body)")
+        // A blob the hub holds mounts into another repository at once; an unknown one starts an upload instead.
+        let mounted = try Curl.run(auth + ["-i", "-X", "POST", url + "/v2/digits-classifier/other/blobs/uploads/?mount=\(Digest.of(config))&from=x"])
+        #expect(mounted.status == 201 && mounted.body.contains("Location: /v2/digits-classifier/other/blobs/\(Digest.of(config))"), "\(mounted.body)")
+        let unknownMount = try Curl.run(auth + ["-X", "POST", url + "/v2/digits-classifier/other/blobs/uploads/?mount=sha256:\(String(repeating: "2", count: 64))"])
+        #expect(unknownMount.status == 202)
         func manifest(_ note: String) -> String {
             #"{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.empty.v1+json","digest":"\#(Digest.of(config))","size":2},"layers":[],"annotations":{"note":"\#(note)"}}"#
         }

@@ -122,9 +122,10 @@ run-cluster: build catalog venv
 
 ## The container images, without a registry: a debootstrapped Debian base (localhost/maxhub/base:bookworm), each
 ## catalog package's serving image (as its maxhub.yaml's serving.image names it) and the hub's (localhost/maxhub/hub,
-## from HUB_BINARY). Podman's configuration (CONTAINERS_CONF included) is the user's own.
+## from HUB_BINARY). Podman's configuration (CONTAINERS_CONF included) is the user's own. With PUSH_TO=http://HOST:PORT
+## (and MAXHUB_TOKEN, a curator's) each is pushed to that hub as well: HOST:PORT/NAME/serving:VERSION, HOST:PORT/maxhub/hub.
 images: image-deps build catalog
-	HUB_BINARY="$(HUB_BINARY)" scripts/build-images.sh
+	HUB_BINARY="$(HUB_BINARY)" PUSH_TO="$(PUSH_TO)" scripts/build-images.sh
 
 image-deps:
 	@$(MAKE) --no-print-directory deps SYSTEM_PACKAGES="podman runc debootstrap"

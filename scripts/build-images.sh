@@ -2,6 +2,8 @@
 # Builds the container images with podman, from Debian's mirror and PyPI alone (no container registry):
 #
 #   scripts/build-images.sh            (what `make images` runs, after `make build catalog`)
+#   PUSH_TO=http://HOST:PORT MAXHUB_TOKEN=CURATOR_TOKEN scripts/build-images.sh
+#                                      (`make images PUSH_TO=...`) then pushes them to that hub's /v2/ too
 #
 #   localhost/maxhub/base:bookworm     debootstrap (minbase) of Debian bookworm with python3, pip and the hub's
 #                                      runtime libraries, imported into podman
@@ -14,8 +16,12 @@
 # skipped (`podman rmi localhost/maxhub/base:bookworm` forces a new one). Podman's layer cache does the rest, so a run
 # with nothing changed takes seconds. Prints, per image, the time it took and its size.
 #
+# With PUSH_TO, each image goes to the hub as well, where `maxhub run` pulls it when a manifest's serving.image names
+# the hub: localhost/maxhub/NAME:VERSION as HOST:PORT/NAME/serving:VERSION, the hub's own as HOST:PORT/maxhub/hub:latest.
+# The token (MAXHUB_TOKEN, a curator's) goes to podman in a credentials file that is removed afterwards.
+#
 # Environment: HUB_BINARY (default .build/debug/maxhub), DEBIAN_MIRROR (default http://deb.debian.org/debian),
-# PODMAN (default podman). Podman reads its own configuration (CONTAINERS_CONF included) as usual. debootstrap needs
+# PODMAN (default podman), PUSH_TO and MAXHUB_TOKEN. Podman reads its own configuration (CONTAINERS_CONF included) as usual. debootstrap needs
 # root: it runs with sudo when you are not root.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -38,6 +44,17 @@ build_options=(--network host)
 if [[ -f /etc/ssl/certs/ca-certificates.crt ]]; then
     build_options+=(-v /etc/ssl/certs/ca-certificates.crt:/etc/ssl/certs/ca-certificates.crt:ro)
 fi
+
+push_to=${PUSH_TO:-}
+push_registry=""
+if [[ -n "$push_to" ]]; then
+    [[ "$push_to" =~ ^(https?)://([^/]+)/?$ ]] || { echo "images: PUSH_TO must be a hub's http(s)://HOST:PORT, not $push_to" >&2; exit 2; }
+    push_registry=${BASH_REMATCH[2]}
+    push_options=()
+    [[ "${BASH_REMATCH[1]}" == http ]] && push_options+=(--tls-verify=false)
+    [[ -n "${MAXHUB_TOKEN:-}" ]] || { echo "images: PUSH_TO needs MAXHUB_TOKEN, a curator's token" >&2; exit 2; }
+fi
+pushes=()
 
 summary=()
 started=0
@@ -87,6 +104,11 @@ for dockerfile in catalog/*/Dockerfile; do
     begin
     "$podman" build "${build_options[@]}" --build-arg BASE="$base" -t "$image" -f "$dockerfile" "$package"
     finish "$image"
+    if [[ "$image" =~ ^localhost/maxhub/([^:/]+):(.+)$ ]]; then
+        pushes+=("$image=$push_registry/${BASH_REMATCH[1]}/serving:${BASH_REMATCH[2]}")
+    else
+        pushes+=("$image=$push_registry/${image#*/}")
+    fi
 done
 
 ## The hub: the host's binary in a small build context, with the toolchain's libraries it links.
@@ -111,6 +133,22 @@ begin
 "$podman" build "${build_options[@]}" --format docker --build-arg BASE="$base" --target prebuilt -t "$hub" \
     -f Dockerfile "$context"
 finish "$hub"
+pushes+=("$hub=$push_registry/maxhub/hub:latest")
+
+## The push, when asked for: one login into a credentials file of its own, then each image.
+if [[ -n "$push_to" ]]; then
+    authfile=$context/auth.json
+    "$podman" login --authfile "$authfile" "${push_options[@]}" --username maxhub --password-stdin "$push_registry" \
+        <<<"$MAXHUB_TOKEN" >/dev/null
+    for push in "${pushes[@]}"; do
+        source_image=${push%%=*} target=${push#*=}
+        echo "images: pushing $source_image to $target" >&2
+        begin
+        "$podman" push --quiet --authfile "$authfile" "${push_options[@]}" "$source_image" "$target"
+        elapsed=$(($(date +%s%3N) - started))
+        summary+=("$(printf '%-44s %5d.%01d s %10s' "-> $target" $((elapsed / 1000)) $((elapsed % 1000 / 100)) pushed)")
+    done
+fi
 
 echo
 printf '%-44s %9s %10s\n' image time size

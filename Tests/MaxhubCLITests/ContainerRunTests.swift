@@ -160,6 +160,65 @@ struct ContainerRunTests {
         #expect(try harness.run("ps").stdout.isEmpty)
     }
 
+    @Test func aServingImagePushedToTheHubIsPulledFromItByRun() async throws {
+        try Self.requireImages()
+        let harness = try CLIHarness()
+        defer { harness.cleanUp() }
+        let (hub, reviewer) = try RunCommandTests.hubWithCatalog(harness)
+        defer { hub.stop() }
+        let registry = String(hub.url.dropFirst("http://".count))
+        let image = "\(registry)/digits-classifier/serving:1.0.0"
+        defer { Podman.run("rmi", image) }
+
+        // digits-classifier 1.1.0 is 1.0.0 with its serving image on the hub.
+        let folder = harness.url("digits-on-the-hub").path
+        try FileManager.default.copyItem(atPath: "\(Self.catalog)/digits-classifier", toPath: folder)
+        let manifest = try String(contentsOfFile: "\(folder)/maxhub.yaml", encoding: .utf8)
+        let moved = manifest.replacingOccurrences(of: "\nversion: 1.0.0\n", with: "\nversion: 1.1.0\n")
+            .replacingOccurrences(of: "image: localhost/maxhub/digits-classifier:1.0.0", with: "image: \(image)")
+        try #require(moved.contains("version: 1.1.0") && moved.contains(image))
+        try moved.write(toFile: "\(folder)/maxhub.yaml", atomically: true, encoding: .utf8)
+        let published = try harness.run("publish", folder)
+        try #require(published.status == 0, "\(published.stderr)")
+        try #require(try harness.run("review", "approve", "digits-classifier@1.1.0", "--token", reviewer).status == 0)
+
+        // Before the push: auto passes podman over, and podman asked for by name cannot pull it.
+        let before = try harness.run(["run", "digits-classifier@1.1.0", "--dry-run"], environment: RunCommandTests.environment)
+        #expect(before.stderr.hasSuffix("neither podman nor the hub has the image \(image)\n"), "\(before.stderr)")
+        let unpulled = try harness.run("run", "digits-classifier@1.1.0", "--runtime", "podman", "--port", "0")
+        #expect(unpulled.status == 1)
+        #expect(unpulled.stderr.contains("error: podman could not pull \(image) from the hub (exit status 125): "), "\(unpulled.stderr)")
+
+        // A curator's podman login and push of the image under the hub's name; then that name is removed from podman.
+        let curator = try harness.run("token", "create", "--user", "carl", "--role", "curator").stdout.trimmingCharacters(in: .newlines)
+        let authfile = harness.url("podman-auth.json").path
+        let login = Podman.run("login", "--authfile", authfile, "--tls-verify=false", "--username", "carl", "--password", curator, registry)
+        #expect(login.status == 0 && login.output.contains("Login Succeeded"), "\(login.output)")
+        #expect(Podman.run("tag", "localhost/maxhub/digits-classifier:1.0.0", image).status == 0)
+        let pushed = Podman.run("push", "--quiet", "--authfile", authfile, "--tls-verify=false", image)
+        try #require(pushed.status == 0, "\(pushed.output)")
+        let tags = try Curl.run([hub.url + "/v2/digits-classifier/serving/tags/list"])
+        #expect(tags.body == #"{"name":"digits-classifier/serving","tags":["1.0.0"]}"#, "\(tags.body)")
+        #expect(Podman.run("rmi", image).status == 0)
+        #expect(Podman.run("image", "exists", image).status == 1)
+
+        // auto now takes podman, since the hub has the image; the run pulls it and the model answers.
+        let after = try harness.run(["run", "digits-classifier@1.1.0", "--dry-run"], environment: RunCommandTests.environment)
+        #expect(after.status == 0 && after.stderr.isEmpty, "\(after.stderr)")
+        #expect(after.stdout.contains("podman run ") && after.stdout.contains(image), "\(after.stdout)")
+        let started = try harness.run("run", "digits-classifier@1.1.0", "--runtime", "podman", "--port", "0", "--detach")
+        try #require(started.status == 0, "\(started.stderr)")
+        defer { _ = try? harness.run("stop", "digits-classifier") }
+        #expect(started.stderr.contains("pulling \(image) from the hub (podman)\n"), "\(started.stderr)")
+        #expect(Podman.run("image", "exists", image).status == 0)
+        let url = started.stdout.trimmingCharacters(in: .newlines)
+        let predicted = try Curl.run(["-F", "image=@\(Self.catalog)/digits-classifier/eval/images/0003.png", "\(url)/model/predict"])
+        #expect(predicted.status == 200, "\(predicted.body)")
+        #expect(try JSONValue(jsonString: predicted.body)["predictions"]?[0]?["label"] == .string("0"), "\(predicted.body)")
+        #expect(try harness.run("stop", "digits-classifier").stdout == "stopped digits-classifier@1.1.0\n")
+        #expect(Self.leftoverContainers().isEmpty)
+    }
+
     @Test func theHubInItsContainerKeepsItsDataAcrossARestart() async throws {
         let image = "localhost/maxhub/hub:latest"
         try #require(Podman.run("image", "exists", image).status == 0, "podman has no image \(image): run make images")

@@ -40,8 +40,10 @@ public struct ContainerEngine: Sendable {
     }
 
     /// The container's last `count` lines of output, standard error included.
+    ///
+    /// The whole log is asked for and its end kept here: podman 4.3's `logs --tail` can join a line to the next one.
     public func logs(of container: String, last count: Int) async -> [String] {
-        let logs = await EngineCommand.run([program, "logs", "--tail", String(count), container], timeout: .seconds(20))
+        let logs = await EngineCommand.run([program, "logs", container], timeout: .seconds(20), keepingLast: 256 << 10)
         guard logs.status == 0 else { return [] }
         return logs.lines.suffix(count).map { $0 }
     }
@@ -97,8 +99,9 @@ struct EngineCommand {
     var lines: [String] { output.split(separator: "\n").map(String.init) }
     var lastLine: String? { lines.last { !$0.trimmingCharacters(in: .whitespaces).isEmpty } }
 
+    /// `keepingLast` bounds the output kept to its last bytes (the first line kept may then be cut).
     @discardableResult
-    static func run(_ arguments: [String], timeout: Duration) async -> EngineCommand {
+    static func run(_ arguments: [String], timeout: Duration, keepingLast limit: Int = 16 << 20) async -> EngineCommand {
         let outputPath = NSTemporaryDirectory() + "maxhub-engine-\(UUID().uuidString).out"
         let output = open(outputPath, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard output >= 0 else { return EngineCommand(status: nil, output: "cannot write \(outputPath)") }
@@ -138,7 +141,8 @@ struct EngineCommand {
         }
         var text = Data()
         var buffer = [UInt8](repeating: 0, count: 64 << 10)
-        lseek(output, 0, SEEK_SET)
+        let size = lseek(output, 0, SEEK_END)
+        lseek(output, size > limit ? off_t(size - limit) : 0, SEEK_SET)
         while true {
             let count = read(output, &buffer, buffer.count)
             if count <= 0 { break }

@@ -21,6 +21,9 @@ public struct ModelLauncher: Sendable {
         self.notice = notice
     }
 
+    /// The hub the package came from, as the registry of the serving images that name it (nil offline).
+    var imageSource: HubImageSource? { puller.offline ? nil : HubImageSource(hub: puller.client) }
+
     /// What to start and how.
     public struct Options: Sendable {
         public var runtime: RuntimeChoice
@@ -76,7 +79,7 @@ public struct ModelLauncher: Sendable {
         } catch {
             throw PullError.unreadablePackage(pulled.path, "\(error)")
         }
-        let decision = await options.runtime.resolve(image: manifest.serving.image, searchPath: searchPath)
+        let decision = await options.runtime.resolve(image: manifest.serving.image, searchPath: searchPath, hub: imageSource)
         let runtime = decision.runtime
         if let line = decision.notice { notice(line) }
         let runID = options.runName ?? LaunchPlan.containerName(manifest.name, manifest.version)
@@ -113,7 +116,8 @@ public struct ModelLauncher: Sendable {
         } catch {
             throw LaunchError("cannot record the run in \(registry.folder): \(error.localizedDescription)")
         }
-        let server = ModelServer(plan: model.plan, logPath: registry.logPath(for: model.runID), searchPath: searchPath)
+        let server = ModelServer(
+            plan: model.plan, logPath: registry.logPath(for: model.runID), searchPath: searchPath, imageSource: imageSource, notice: notice)
         try await server.start(detached: model.detached)
         let record = RunRecord(
             id: model.runID, name: model.manifest.name, version: model.manifest.version, runtime: model.plan.runtime,

@@ -19,18 +19,28 @@ public final class ModelServer: @unchecked Sendable {
     let engine: ContainerEngine?
     private var containerExitCode: Int32?
 
-    public init(plan: LaunchPlan, logPath: String, searchPath: ProgramSearchPath = ProgramSearchPath()) {
+    /// Where an image the engine lacks is pulled from, when the image names it.
+    let imageSource: HubImageSource?
+    /// Told one line before an image is pulled.
+    let notice: @Sendable (String) -> Void
+
+    public init(
+        plan: LaunchPlan, logPath: String, searchPath: ProgramSearchPath = ProgramSearchPath(), imageSource: HubImageSource? = nil,
+        notice: @escaping @Sendable (String) -> Void = { _ in }
+    ) {
         self.plan = plan
         self.logPath = logPath
         engine = ContainerEngine(plan.runtime, searchPath: searchPath)
+        self.imageSource = imageSource
+        self.notice = notice
     }
 
     var isContainer: Bool { plan.runtime != .process }
 
     /// Starts the server; `detached` puts it in a session of its own so that it outlives this process.
     ///
-    /// A container starts only when its engine answers and has the image; otherwise the error is one line that says
-    /// what to do, never the engine's bare exit status.
+    /// A container starts only when its engine answers and has the image, or has pulled it from the hub that the image
+    /// names; otherwise the error is one line that says what to do, never the engine's bare exit status.
     public func start(detached: Bool) async throws(LaunchError) {
         guard isContainer else { return try spawn(plan.arguments, environment: plan.environment, truncate: true, detached: detached) }
         guard let engine, let container = plan.containerName else {
@@ -40,7 +50,11 @@ public final class ModelServer: @unchecked Sendable {
             throw LaunchError("\(engine.name) does not answer (\(problem)); use --runtime process")
         }
         if let image = plan.image, !(await engine.hasImage(image)) {
-            throw LaunchError(engine.missingImage(image, packagePath: plan.packagePath))
+            guard let imageSource, imageSource.names(image) else {
+                throw LaunchError(engine.missingImage(image, packagePath: plan.packagePath))
+            }
+            notice("pulling \(image) from the hub (\(engine.name))")
+            try await engine.pull(image, from: imageSource)
         }
         if let existing = await engine.state(of: container) {
             if existing.running {

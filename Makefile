@@ -14,7 +14,8 @@ SWIFT ?= swift
 PYTHON ?= python3
 VENV := .venv
 VENV_STAMP := $(VENV)/.installed
-SYSTEM_PACKAGES := libarchive-dev libsqlite3-dev libssl-dev libcurl4-openssl-dev zstd curl bubblewrap
+# espeak-ng, sox and the DejaVu fonts make the catalog's evaluation sets (speech, rendered text).
+SYSTEM_PACKAGES := libarchive-dev libsqlite3-dev libssl-dev libcurl4-openssl-dev zstd curl bubblewrap espeak-ng sox fonts-dejavu-core
 # What only the tests need: the browser the web catalog's tests drive, and the PostgreSQL the catalog store's tests start.
 TEST_PACKAGES := chromium chromium-driver postgresql skopeo
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
@@ -85,6 +86,7 @@ TEST_CONTAINERS_CONF ?= $(CURDIR)/scripts/containers.conf
 test: export CONTAINERS_CONF := $(or $(TEST_CONTAINERS_CONF),$(CONTAINERS_CONF))
 test: deps test-deps venv schema web catalog images fuzz-smoke
 	$(PYTHON) scripts/check-dependencies.py
+	.venv-catalog/bin/python catalog/check.py
 	$(SWIFT) build --build-tests
 	MAXHUB_PYTHON="$(CURDIR)/$(VENV)/bin/python" MAXHUB_BINARY="$(CURDIR)/$(MAXHUB)" \
 	  MAXHUB_CATALOG_BIN="$(CURDIR)/.venv-catalog/bin" SWT_SWIFT_ERROR_BACKTRACING_ENABLED=0 \

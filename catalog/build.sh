@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
-# Builds the catalog's model packages: digits-classifier and wine-classifier.
+# Builds the catalog's model packages: digits-classifier, wine-classifier and speech-detector.
 #
 #   bash catalog/build.sh
 #
 # Creates (or refreshes, when catalog/requirements.txt changed) the virtual environment
-# .venv-catalog at the repository root, trains both models with fixed seeds and writes each
-# package's generated files: model.onnx, labels.txt, the evaluation set under eval/ and maxhub.yaml
+# .venv-catalog at the repository root, trains or takes each model with fixed seeds and writes each
+# package's generated files: the model, its labels, the evaluation set under eval/ and maxhub.yaml
 # (rendered from catalog/train/NAME.maxhub.yaml.in with the measured claims). Running it again
 # gives the same bytes. When a maxhub binary is found ($MAXHUB, then PATH, then .build/), each
 # package is also packed into catalog/dist/ and its digest printed.
+#
+# Needs espeak-ng and sox (speech-detector's evaluation set) and Debian's DejaVu fonts; `make catalog` installs them.
 #
 # Environment: PYTHON (default python3.11, else python3) creates the environment.
 set -euo pipefail
@@ -32,7 +34,9 @@ if [[ ! -x "$venv/bin/python" || ! -f "$stamp" || "$(cat "$stamp")" != "$wanted"
     echo "catalog: preparing $venv" >&2
     rm -rf "$venv"
     "$python" -m venv "$venv"
-    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --no-compile -r "$catalog/requirements.txt"
+    # Every package and each of its dependencies is pinned in requirements.txt, so nothing else is resolved: silero-vad's
+    # wheel declares torch, which the build does not use (it takes the ONNX file the wheel carries).
+    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --no-compile --no-deps -r "$catalog/requirements.txt"
     echo "*" >"$venv/.gitignore"
     echo "$wanted" >"$stamp"
 fi
@@ -40,6 +44,7 @@ fi
 cd "$catalog/train"
 "$venv/bin/python" digits.py "$catalog/digits-classifier"
 "$venv/bin/python" wine.py "$catalog/wine-classifier"
+"$venv/bin/python" speech.py "$catalog/speech-detector"
 
 maxhub="${MAXHUB:-$(command -v maxhub || true)}"
 for candidate in "$root/.build/release/maxhub" "$root/.build/debug/maxhub"; do
@@ -47,7 +52,7 @@ for candidate in "$root/.build/release/maxhub" "$root/.build/debug/maxhub"; do
 done
 if [[ -n "$maxhub" ]]; then
     mkdir -p "$catalog/dist"
-    for package in digits-classifier wine-classifier; do
+    for package in digits-classifier wine-classifier speech-detector; do
         digest="$("$maxhub" pack "$catalog/$package" -o "$catalog/dist/$package-1.0.0.tar.zst" | tail -n 1)"
         echo "$package: $digest"
     done

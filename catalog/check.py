@@ -2,16 +2,18 @@
 
 For each package: start serve.py on a free 127.0.0.1 port (MAXHUB_MODEL_DIR set), wait for its
 health route, send the whole evaluation set (digits: one multipart upload per PNG; wine: one
-batched infer), compare accuracy and macro F1 with the manifest's claims, send bad requests and
-expect 4xx answers after which the server still answers, then stop it. Exits 1 on any failure.
+batched infer; speech: one multipart upload per WAV), compare the metrics with the manifest's
+claims, send bad requests and expect 4xx answers after which the server still answers, then stop
+it. Exits 1 on any failure. `make test` runs it.
 
-Usage (after catalog/build.sh):  .venv-catalog/bin/python catalog/check.py [digits-classifier|wine-classifier ...]
+Usage (after catalog/build.sh):  .venv-catalog/bin/python catalog/check.py [PACKAGE ...]
 """
 
 from __future__ import annotations
 
 import csv
 import http.client
+import io
 import json
 import os
 import re
@@ -20,6 +22,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import wave
 from pathlib import Path
 
 CATALOG = Path(__file__).resolve().parent
@@ -40,7 +43,7 @@ def claims(package: Path) -> dict[str, tuple[float, float]]:
     found = {}
     for match in re.finditer(r"\{\s*metric:\s*(\w+),\s*value:\s*([0-9.eE+-]+),[^}]*?tolerance:\s*([0-9.]+)", text):
         found[match.group(1)] = (float(match.group(2)), float(match.group(3)))
-    expect("accuracy" in found, f"{package.name}: no accuracy claim in maxhub.yaml")
+    expect(found, f"{package.name}: no claims in maxhub.yaml")
     return found
 
 
@@ -221,9 +224,10 @@ def check_digits() -> str:
     return result
 
 
-def check_oversized(server: Server, path: str, key: str) -> None:
-    """A body over 10 MiB is refused with 413 before it is read, with or without Expect: 100-continue."""
-    size = 10 * 1024 * 1024 + 1
+def check_oversized(server: Server, path: str, key: str, limit_mib: int = 10) -> None:
+    """A body over the server's limit (10 MiB unless said) is refused with 413 before it is read, with or without
+    Expect: 100-continue."""
+    size = limit_mib * 1024 * 1024 + 1
     for expect_header in ("", "Expect: 100-continue\r\n"):
         head = (
             f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: multipart/form-data; boundary=zz\r\n"
@@ -308,8 +312,86 @@ def check_wine() -> str:
     return result
 
 
+def frames(spans: list[tuple[float, float]], count: int) -> list[bool]:
+    """Speech per 10 ms frame: a frame is speech when its middle lies in a span."""
+    return [any(start <= (index + 0.5) * 0.01 < end for start, end in spans) for index in range(count)]
+
+
+def wav(samples: list[int], rate: int = 16000, channels: int = 1, width: int = 2) -> bytes:
+    """A PCM WAV file of the given samples (the same value for every channel)."""
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as writer:
+        writer.setnchannels(channels)
+        writer.setsampwidth(width)
+        writer.setframerate(rate)
+        writer.writeframes(b"".join(value.to_bytes(width, "little", signed=width > 1) * channels for value in samples))
+    return buffer.getvalue()
+
+
+def check_speech() -> str:
+    package = CATALOG / "speech-detector"
+    with Server(package, "/model/metadata") as server:
+        status, metadata = server.json("GET", "/model/metadata")
+        expect(status == 200 and metadata.get("id") == "speech-detector" and metadata.get("type") == "Voice Activity Detection", f"metadata: {metadata}")
+        status, document = server.json("GET", "/swagger.json")
+        expect(status == 200 and document.get("swagger") == "2.0" and "/model/predict" in document["paths"], "swagger.json")
+
+        with (package / "eval" / "speech-test.csv").open(newline="") as handle:
+            rows = list(csv.DictReader(handle))
+        counts = [0, 0, 0]  # true positives, false positives, false negatives
+        for row in rows:
+            body, content_type = multipart([("audio", Path(row["audio"]).name, (package / row["audio"]).read_bytes())])
+            status, answer = server.json("POST", "/model/predict", body, {"Content-Type": content_type})
+            expect(status == 200 and answer.get("status") == "ok", f"predict {row['audio']}: {status} {answer}")
+            predicted = [(p["start"], p["end"]) for p in answer["predictions"]]
+            expect(all(set(p) == {"start", "end", "probability"} for p in answer["predictions"]), f"segment keys: {answer}")
+            expect(all(0 <= start < end <= answer["duration"] for start, end in predicted), f"segments out of the recording: {answer}")
+            truth = [tuple(float(v) for v in part.split("-")) for part in row["label"].split()]
+            count = int(answer["duration"] / 0.01) + 1
+            for said, spoken in zip(frames(predicted, count), frames(truth, count)):
+                if said and spoken:
+                    counts[0] += 1
+                elif said:
+                    counts[1] += 1
+                elif spoken:
+                    counts[2] += 1
+        frame_f1 = 2 * counts[0] / (2 * counts[0] + counts[1] + counts[2])
+        claimed, tolerance = claims(package)["frame_f1"]
+        expect(abs(frame_f1 - claimed) <= tolerance, f"frame_f1 measured {frame_f1:.4f}, claimed {claimed}")
+        result = f"frame_f1 {frame_f1:.4f} (claim {claimed})"
+
+        # Silence, stereo 8-bit at 8 kHz (mixed down, resampled), and 24-bit at 48 kHz all answer.
+        for label, data in (
+            ("a second of silence", wav([0] * 16000)),
+            ("stereo 8-bit at 8 kHz", wav([128] * 16000, rate=8000, channels=2, width=1)),
+            ("24-bit at 48 kHz", wav([0] * 4800, rate=48000, width=3)),
+        ):
+            body, content_type = multipart([("audio", "x.wav", data)])
+            status, answer = server.json("POST", "/model/predict", body, {"Content-Type": content_type})
+            expect(status == 200 and answer["predictions"] == [], f"{label}: {status} {answer}")
+
+        good = (package / rows[0]["audio"]).read_bytes()
+        for label, fields in (
+            ("no audio field", [("file", "x.wav", good)]),
+            ("an empty audio field", [("audio", "x.wav", b"")]),
+            ("not a WAV file", [("audio", "x.wav", b"RIFF this is not audio at all")]),
+            ("a truncated WAV header", [("audio", "x.wav", good[:30])]),
+            ("a WAV file without samples", [("audio", "x.wav", wav([]))]),
+            ("a sample rate of 4 kHz", [("audio", "x.wav", wav([0] * 400, rate=4000))]),
+        ):
+            body, content_type = multipart(fields)
+            server.expect_error(label, 400, "POST", "/model/predict", body, {"Content-Type": content_type}, key="message")
+        server.expect_error("not multipart", 400, "POST", "/model/predict", b'{"audio": "x"}', {"Content-Type": "application/json"}, key="message")
+        server.expect_error("a broken multipart body", 400, "POST", "/model/predict", b"garbage", {"Content-Type": "multipart/form-data; boundary=zz"}, key="message")
+        server.expect_error("an unknown route", 404, "GET", "/model/labels", key="message")
+        server.expect_error("a wrong method", 405, "GET", "/model/predict", key="message")
+        check_oversized(server, "/model/predict", "message", limit_mib=20)
+        server.finish()
+    return result
+
+
 def main() -> int:
-    checks = {"digits-classifier": check_digits, "wine-classifier": check_wine}
+    checks = {"digits-classifier": check_digits, "wine-classifier": check_wine, "speech-detector": check_speech}
     names = sys.argv[1:] or list(checks)
     failed = False
     for name in names:

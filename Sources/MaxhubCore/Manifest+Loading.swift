@@ -84,10 +84,12 @@ extension Manifest {
         for (index, claim) in (claims ?? []).enumerated() {
             references.append(("claims[\(index)].dataset", claim.dataset))
         }
-        for (inputIndex, input) in inputs.enumerated() {
-            for (stepIndex, step) in (input.processing ?? []).enumerated() {
-                if let vocabulary = step.vocabularyFile {
-                    references.append(("inputs[\(inputIndex)].processing[\(stepIndex)].tokenize.vocabulary", vocabulary))
+        let pipelines = inputs.enumerated().map { ("inputs[\($0)]", $1.processing ?? []) }
+            + outputs.enumerated().map { ("outputs[\($0)]", $1.processing ?? []) }
+        for (port, steps) in pipelines {
+            for (stepIndex, step) in steps.enumerated() {
+                for (option, file) in step.referencedFiles {
+                    references.append(("\(port).processing[\(stepIndex)].\(step.name).\(option)", file))
                 }
             }
         }

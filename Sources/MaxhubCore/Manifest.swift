@@ -173,10 +173,12 @@ public struct Manifest: Codable, Sendable, Equatable {
         public var elementType: String?
         /// A file in the package with one label per line, in output order.
         public var labels: String?
+        /// The ordered steps that turn the model's raw output into the answer (segmentation, decoding, ...).
+        public var processing: [ProcessingStep]?
 
         public init(
             name: String, type: String, description: String? = nil, shape: [Int]? = nil, elementType: String? = nil,
-            labels: String? = nil
+            labels: String? = nil, processing: [ProcessingStep]? = nil
         ) {
             self.name = name
             self.type = type
@@ -184,10 +186,11 @@ public struct Manifest: Codable, Sendable, Equatable {
             self.shape = shape
             self.elementType = elementType
             self.labels = labels
+            self.processing = processing
         }
 
         private enum CodingKeys: String, CodingKey {
-            case name, type, description, shape, elementType = "element_type", labels
+            case name, type, description, shape, elementType = "element_type", labels, processing
         }
     }
 

@@ -62,7 +62,8 @@ extension ManifestSchema {
         "anomaly-detection",
         "recommendation",
         "reinforcement-learning",
-        "other"
+        "other",
+        "voice-activity-detection"
       ],
       "description": "The task vocabulary; see schemas/README.md."
     },
@@ -317,7 +318,9 @@ extension ManifestSchema {
             "text",
             "image",
             "audio",
-            "embedding"
+            "embedding",
+            "segments",
+            "text_lines"
           ]
         },
         "description": {
@@ -352,6 +355,13 @@ extension ManifestSchema {
         },
         "labels": {
           "$ref": "#/$defs/path"
+        },
+        "processing": {
+          "type": "array",
+          "items": {
+            "$ref": "#/$defs/step"
+          },
+          "description": "Ordered steps that turn the model's raw output into the answer."
         }
       },
       "additionalProperties": false,
@@ -383,7 +393,8 @@ extension ManifestSchema {
             "rouge_l",
             "wer",
             "cer",
-            "perplexity"
+            "perplexity",
+            "frame_f1"
           ]
         },
         "value": {
@@ -528,6 +539,27 @@ extension ManifestSchema {
         },
         "select_columns": {
           "$ref": "#/$defs/step_select_columns"
+        },
+        "decode_audio": {
+          "$ref": "#/$defs/step_decode_audio"
+        },
+        "resample": {
+          "$ref": "#/$defs/step_resample"
+        },
+        "frame": {
+          "$ref": "#/$defs/step_frame"
+        },
+        "segment": {
+          "$ref": "#/$defs/step_segment"
+        },
+        "detect_text": {
+          "$ref": "#/$defs/step_detect_text"
+        },
+        "classify_direction": {
+          "$ref": "#/$defs/step_classify_direction"
+        },
+        "recognize_text": {
+          "$ref": "#/$defs/step_recognize_text"
         }
       },
       "description": "One processing step: an object with exactly one key naming the step."
@@ -750,6 +782,182 @@ extension ManifestSchema {
       "required": [
         "columns"
       ]
+    },
+    "step_decode_audio": {
+      "type": "object",
+      "properties": {
+        "channels": {
+          "type": "integer",
+          "minimum": 1
+        },
+        "element_type": {
+          "enum": [
+            "bool",
+            "int8",
+            "int16",
+            "int32",
+            "int64",
+            "uint8",
+            "uint16",
+            "uint32",
+            "uint64",
+            "float16",
+            "bfloat16",
+            "float32",
+            "float64",
+            "string"
+          ]
+        }
+      },
+      "additionalProperties": false,
+      "description": "Decodes an audio file to samples in [-1, 1]; channels mixes down to that many."
+    },
+    "step_resample": {
+      "type": "object",
+      "properties": {
+        "sample_rate": {
+          "type": "integer",
+          "minimum": 1
+        },
+        "method": {
+          "enum": [
+            "linear",
+            "polyphase",
+            "nearest"
+          ]
+        }
+      },
+      "additionalProperties": false,
+      "required": [
+        "sample_rate"
+      ]
+    },
+    "step_frame": {
+      "type": "object",
+      "properties": {
+        "window": {
+          "type": "integer",
+          "minimum": 1
+        },
+        "hop": {
+          "type": "integer",
+          "minimum": 1
+        },
+        "context": {
+          "type": "integer",
+          "minimum": 0
+        }
+      },
+      "additionalProperties": false,
+      "required": [
+        "window"
+      ],
+      "description": "Cuts samples into windows of `window` samples every `hop`, each preceded by `context` samples of the one before."
+    },
+    "step_segment": {
+      "type": "object",
+      "properties": {
+        "threshold": {
+          "type": "number",
+          "minimum": 0,
+          "maximum": 1
+        },
+        "neg_threshold": {
+          "type": "number",
+          "minimum": 0,
+          "maximum": 1
+        },
+        "min_speech_ms": {
+          "type": "integer",
+          "minimum": 0
+        },
+        "min_silence_ms": {
+          "type": "integer",
+          "minimum": 0
+        },
+        "pad_ms": {
+          "type": "integer",
+          "minimum": 0
+        }
+      },
+      "additionalProperties": false,
+      "required": [
+        "threshold"
+      ],
+      "description": "Joins windows whose probability reaches threshold into segments in seconds."
+    },
+    "step_detect_text": {
+      "type": "object",
+      "properties": {
+        "model": {
+          "$ref": "#/$defs/path"
+        },
+        "limit_side_len": {
+          "type": "integer",
+          "minimum": 1
+        },
+        "threshold": {
+          "type": "number",
+          "minimum": 0,
+          "maximum": 1
+        },
+        "box_threshold": {
+          "type": "number",
+          "minimum": 0,
+          "maximum": 1
+        },
+        "unclip_ratio": {
+          "type": "number",
+          "exclusiveMinimum": 0
+        }
+      },
+      "additionalProperties": false,
+      "required": [
+        "model"
+      ],
+      "description": "Finds text regions with a detection model (a file in the package) and DB post-processing."
+    },
+    "step_classify_direction": {
+      "type": "object",
+      "properties": {
+        "model": {
+          "$ref": "#/$defs/path"
+        },
+        "threshold": {
+          "type": "number",
+          "minimum": 0,
+          "maximum": 1
+        }
+      },
+      "additionalProperties": false,
+      "required": [
+        "model"
+      ],
+      "description": "Turns text regions read upside down by 180 degrees, with a direction model (a file in the package)."
+    },
+    "step_recognize_text": {
+      "type": "object",
+      "properties": {
+        "model": {
+          "$ref": "#/$defs/path"
+        },
+        "height": {
+          "type": "integer",
+          "minimum": 1
+        },
+        "width": {
+          "type": "integer",
+          "minimum": 1
+        },
+        "characters": {
+          "$ref": "#/$defs/path"
+        }
+      },
+      "additionalProperties": false,
+      "required": [
+        "model"
+      ],
+      "description": "Reads each text region with a recognition model (a file in the package) and CTC decoding."
     }
   }
 }

@@ -13,9 +13,20 @@ public struct ProcessingStep: Codable, Sendable, Equatable {
         self.options = options
     }
 
-    /// For a `tokenize` step, the vocabulary file it names.
-    public var vocabularyFile: String? {
-        name == "tokenize" ? options["vocabulary"]?.stringValue : nil
+    /// The options of each step that name a file in the package, by step.
+    static let fileOptions: [String: [String]] = [
+        "tokenize": ["vocabulary"],
+        "detect_text": ["model"],
+        "classify_direction": ["model"],
+        "recognize_text": ["model", "characters"],
+    ]
+
+    /// The package files this step names (a `tokenize` step's vocabulary, a `detect_text` step's model, ...), each with
+    /// the option that names it, in the order of `fileOptions`.
+    public var referencedFiles: [(option: String, file: String)] {
+        (Self.fileOptions[name] ?? []).compactMap { option in
+            options[option]?.stringValue.map { (option, $0) }
+        }
     }
 
     private struct StepKey: CodingKey {

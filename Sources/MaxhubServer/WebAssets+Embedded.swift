@@ -240,9 +240,9 @@ that scripts cannot read, until you sign out.</p>
 <section aria-labelledby="outputs">
 <h2 id="outputs">Outputs</h2>
 <div class="scroll"><table>
-<thead><tr><th scope="col">Name</th><th scope="col">Type</th><th scope="col">Shape</th><th scope="col">Labels</th></tr></thead>
+<thead><tr><th scope="col">Name</th><th scope="col">Type</th><th scope="col">Shape</th><th scope="col">Labels</th><th scope="col">Processing steps</th></tr></thead>
 <tbody>
-{{#outputs}}<tr><td>{{name}}{{#note}}<br><span class="meta">{{note}}</span>{{/note}}</td><td>{{type}}{{#elementType}} ({{elementType}}){{/elementType}}</td><td>{{shape}}</td><td>{{labels}}</td></tr>
+{{#outputs}}<tr><td>{{name}}{{#note}}<br><span class="meta">{{note}}</span>{{/note}}</td><td>{{type}}{{#elementType}} ({{elementType}}){{/elementType}}</td><td>{{shape}}</td><td>{{labels}}</td><td>{{#hasSteps}}<ol>{{#steps}}<li><code>{{.}}</code></li>{{/steps}}</ol>{{/hasSteps}}{{^hasSteps}}none{{/hasSteps}}</td></tr>
 {{/outputs}}
 </tbody></table></div>
 </section>

@@ -175,18 +175,16 @@ struct WebCatalogController<Catalog: CatalogStore> {
             pullCommand: "maxhub pull \(reference) --url \(hub)", runCommand: "maxhub run \(reference) --url \(hub)",
             cardHTML: cardHTML?.html, cardTruncated: (card?.truncated ?? false) || (cardHTML?.shortened ?? false),
             inputs: (manifest?.inputs ?? []).prefix(Self.listedPorts).map { input in
-                let steps = (input.processing ?? []).map { step in
-                    let options = (try? step.options.jsonString(sortedKeys: true)) ?? ""
-                    return options == "{}" ? step.name : "\(step.name) \(options)"
-                }
+                let steps = Self.steps(input.processing)
                 return ModelView.Port(
                     name: input.name, note: input.description, type: input.type, elementType: input.elementType,
                     shape: Self.shape(input.shape), labels: nil, hasSteps: !steps.isEmpty, steps: steps)
             },
             outputs: (manifest?.outputs ?? []).prefix(Self.listedPorts).map { output in
-                ModelView.Port(
+                let steps = Self.steps(output.processing)
+                return ModelView.Port(
                     name: output.name, note: output.description, type: output.type, elementType: output.elementType,
-                    shape: Self.shape(output.shape), labels: output.labels, hasSteps: false, steps: [])
+                    shape: Self.shape(output.shape), labels: output.labels, hasSteps: !steps.isEmpty, steps: steps)
             },
             hasClaims: !(manifest?.claims ?? []).isEmpty,
             claims: (manifest?.claims ?? []).prefix(Self.listedPorts).map { claim in
@@ -220,6 +218,14 @@ struct WebCatalogController<Catalog: CatalogStore> {
     static func shape(_ shape: [Int]?) -> String {
         guard let shape, !shape.isEmpty else { return "—" }
         return shape.map { $0 < 0 ? "?" : String($0) }.joined(separator: " × ")
+    }
+
+    /// A port's processing steps as the page lists them: the step's name, then its options as JSON.
+    static func steps(_ processing: [ProcessingStep]?) -> [String] {
+        (processing ?? []).map { step in
+            let options = (try? step.options.jsonString(sortedKeys: true)) ?? ""
+            return options == "{}" ? step.name : "\(step.name) \(options)"
+        }
     }
 
     /// The hub's address as the browser reached it, for the commands a page shows.

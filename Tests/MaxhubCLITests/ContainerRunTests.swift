@@ -106,6 +106,27 @@ struct ContainerRunTests {
         #expect(try harness.run("ps").stdout.isEmpty)
     }
 
+    /// Every catalog package keeps its claims in its serving image, as it does as a process (which
+    /// RunCommandTests checks): the image `make images` built from the package's Dockerfile, the package mounted.
+    @Test func everyCatalogPackagesClaimsHoldUnderPodman() async throws {
+        let packages = RunCommandTests.catalogPackages
+        for package in packages {
+            let image = "localhost/maxhub/\(package):1.0.0"
+            try #require(Podman.run("image", "exists", image).status == 0, "podman has no image \(image): run make images")
+        }
+        let harness = try CLIHarness()
+        defer { harness.cleanUp() }
+        let (hub, _) = try RunCommandTests.hubWithCatalog(harness, packages: packages)
+        defer { hub.stop() }
+        for package in packages {
+            let verified = try harness.run("verify", "--claims", package, "--runtime", "podman", "--json")
+            #expect(verified.status == 0, "\(package): \(verified.stdout)\(verified.stderr)")
+            let outcomes = try JSONValue(jsonString: verified.stdout).arrayValue ?? []
+            #expect(!outcomes.isEmpty && outcomes.allSatisfy { $0["holds"] == .bool(true) }, "\(package): \(verified.stdout)")
+        }
+        #expect(Self.leftoverContainers().isEmpty)
+    }
+
     @Test func aMissingImageAndAContainerThatExitsAtStart() async throws {
         let harness = try CLIHarness()
         defer { harness.cleanUp() }

@@ -20,11 +20,19 @@ struct RunCommandTests {
         ["PATH": "\(catalogBin):\(ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")"]
     }
 
-    /// A hub with both catalog packages published (admin) and approved (a reviewer); the harness's config file points
-    /// at it, so commands need no flags.
-    static func hubWithCatalog(_ harness: CLIHarness) throws -> (RunningHub, reviewer: String) {
-        for package in ["digits-classifier", "wine-classifier"] {
-            let built = FileManager.default.fileExists(atPath: "\(catalog)/\(package)/model.onnx")
+    /// Every package of the catalog: each folder of catalog/ with a maxhub.yaml (`make catalog` writes them).
+    static var catalogPackages: [String] {
+        let folders = (try? FileManager.default.contentsOfDirectory(atPath: catalog)) ?? []
+        return folders.filter { FileManager.default.fileExists(atPath: "\(catalog)/\($0)/maxhub.yaml") }.sorted()
+    }
+
+    /// A hub with catalog packages (both classifiers unless said) published (admin) and approved (a reviewer); the
+    /// harness's config file points at it, so commands need no flags.
+    static func hubWithCatalog(
+        _ harness: CLIHarness, packages: [String] = ["digits-classifier", "wine-classifier"]
+    ) throws -> (RunningHub, reviewer: String) {
+        for package in packages {
+            let built = FileManager.default.fileExists(atPath: "\(catalog)/\(package)/maxhub.yaml")
             try #require(built, "\(package) is not built: run make catalog")
         }
         try #require(FileManager.default.isExecutableFile(atPath: "\(catalogBin)/python3"), "no \(catalogBin)/python3: run make catalog")
@@ -33,13 +41,39 @@ struct RunCommandTests {
         try harness.write("url: \"\(hub.url)\"\ntoken: \"\(admin)\"\ncache: \"\(harness.url("cache").path)\"\n", to: "config/maxhub/config.yaml")
         chmod(harness.url("config/maxhub/config.yaml").path, 0o600)
         let reviewer = try harness.run("token", "create", "--user", "rita", "--role", "reviewer").stdout.trimmingCharacters(in: .newlines)
-        for package in ["digits-classifier", "wine-classifier"] {
+        for package in packages {
             let published = try harness.run("publish", "\(catalog)/\(package)")
             try #require(published.status == 0, "\(published.stderr)")
             let approved = try harness.run("review", "approve", "\(package)@1.0.0", "--token", reviewer)
             try #require(approved.status == 0, "\(approved.stderr)")
         }
         return (hub, reviewer)
+    }
+
+    /// Every catalog package, whatever its input (image, table, audio, text), keeps its claims through the process
+    /// runtime: the package is pulled and verified, its server started, the evaluation set sent through the API.
+    @Test func everyCatalogPackagesClaimsHoldThroughTheProcessRuntime() async throws {
+        let packages = Self.catalogPackages
+        #expect(packages.count >= 3, "\(packages)")
+        let harness = try CLIHarness()
+        defer { harness.cleanUp() }
+        let (hub, _) = try Self.hubWithCatalog(harness, packages: packages)
+        defer { hub.stop() }
+        for package in packages {
+            let verified = try harness.run(["verify", "--claims", package, "--runtime", "process", "--json"], environment: Self.environment)
+            #expect(verified.status == 0, "\(package): \(verified.stdout)\(verified.stderr)")
+            let outcomes = try JSONValue(jsonString: verified.stdout)
+            guard case .array(let list) = outcomes else {
+                Issue.record("\(package): \(verified.stdout)")
+                continue
+            }
+            #expect(!list.isEmpty, "\(package) makes no claims")
+            for outcome in list {
+                #expect(outcome["holds"] == .bool(true), "\(package): \(outcome)")
+                #expect(outcome["measured"]?.doubleValue != nil, "\(package): \(outcome)")
+            }
+        }
+        #expect(try harness.run("ps").stdout.isEmpty)
     }
 
     @Test func digitsOverMAXsAPIInTheForeground() async throws {

@@ -50,6 +50,31 @@ struct ClaimMetricTests {
         #expect(metric.isRegression)
         #expect(metric.higherIsBetter == (metric == .r2))
     }
+
+    @Test("cer sums edit distances over summed reference lengths, in Unicode scalars; exact lines are accuracy")
+    func characterErrorRate() {
+        // kitten -> sitting is 3 edits over 7; "café" read as "cafe" is 1 over 4; an empty answer costs its whole line.
+        let ranked = [["kitten"], ["cafe"], [""], ["INV-2024-0173"]]
+        let truth = ["sitting", "café", "abc", "INV-2024-0173"]
+        #expect(abs(ClaimMetric.cer.score(ranked: ranked, truth: truth) - 7.0 / 27.0) < 1e-12)
+        #expect(ClaimMetric.accuracy.score(ranked: ranked, truth: truth) == 0.25)
+        #expect(!ClaimMetric.cer.higherIsBetter)
+        #expect(ClaimMetric.cer.score(ranked: [["same"]], truth: ["same"]) == 0)
+    }
+
+    @Test("frame_f1 counts 10 ms frames whose middle lies in a segment, over the whole set")
+    func frameF1() {
+        // Truth 1.00-2.00 s (100 frames); answer 1.50-2.50 s: 50 frames right, 50 said wrongly, 50 missed.
+        #expect(abs(ClaimMetric.frameF1.score(ranked: [["1.5-2.5"]], truth: ["1.000-2.000"]) - 0.5) < 1e-12)
+        // Two clips summed: the second is right, 30 frames; a clip with no speech and no answer adds nothing.
+        let two = ClaimMetric.frameF1.score(ranked: [["1.5-2.5"], ["0.2-0.5"], [""]], truth: ["1-2", "0.200-0.500", ""])
+        #expect(abs(two - 2.0 * 80 / (2 * 80 + 100)) < 1e-12)
+        // Speech said where there is none is all wrong; a perfect answer is 1; what is not a segment is left out.
+        #expect(ClaimMetric.frameF1.score(ranked: [["0-1"]], truth: [""]) == 0)
+        #expect(ClaimMetric.frameF1.score(ranked: [["0.3-0.9 1.2-1.4"]], truth: ["0.3-0.9 1.2-1.4"]) == 1)
+        #expect(ClaimMetric.frameF1.score(ranked: [["x-y 2-1 0.3-0.9"]], truth: ["0.3-0.9"]) == 1)
+        #expect(ClaimMetric.frameF1.higherIsBetter)
+    }
 }
 
 @Suite("Evaluation sets", .onTestThreads)

@@ -5,12 +5,19 @@ public enum ClaimMetric: String, CaseIterable, Sendable {
     case accuracy, top5Accuracy = "top5_accuracy", balancedAccuracy = "balanced_accuracy"
     case precision, recall, f1, macroF1 = "macro_f1"
     case mae, mse, rmse, r2
+    /// Character error rate of text answers: edit distance over reference length, in Unicode scalars, summed over the set.
+    case cer
+    /// F1 of speech in 10 ms frames, from segments in seconds ("0.500-1.830 2.100-3.000"), summed over the set.
+    case frameF1 = "frame_f1"
+
+    /// The length of a frame that `frame_f1` counts, in seconds.
+    public static let frameSeconds = 0.01
 
     /// Whether a larger value is better (a claim holds when the measurement is no lower than claimed, minus the
     /// tolerance); for the error metrics it holds when the measurement is no higher, plus the tolerance.
     public var higherIsBetter: Bool {
         switch self {
-        case .mae, .mse, .rmse: false
+        case .mae, .mse, .rmse, .cer: false
         default: true
         }
     }
@@ -18,6 +25,15 @@ public enum ClaimMetric: String, CaseIterable, Sendable {
     public var isRegression: Bool {
         switch self {
         case .mae, .mse, .rmse, .r2: true
+        default: false
+        }
+    }
+
+    /// Whether the metric compares each example's one answer with its truth as a whole (text, segments), rather than
+    /// counting classes.
+    public var comparesWholeAnswers: Bool {
+        switch self {
+        case .cer, .frameF1: true
         default: false
         }
     }
@@ -56,9 +72,69 @@ public enum ClaimMetric: String, CaseIterable, Sendable {
                 }
             }
             return total / Double(classes.count)
+        case .cer:
+            var distance = 0
+            var length = 0
+            for (answer, reference) in zip(top, truth) {
+                distance += Self.editDistance(Array(answer.unicodeScalars), Array(reference.unicodeScalars))
+                length += reference.unicodeScalars.count
+            }
+            return length > 0 ? Double(distance) / Double(length) : (distance == 0 ? 0 : 1)
+        case .frameF1:
+            var truePositives = 0
+            var wrong = 0
+            for (answer, reference) in zip(top, truth) {
+                let predicted = Self.frames(Self.spans(answer))
+                let actual = Self.frames(Self.spans(reference))
+                for index in 0..<max(predicted.count, actual.count) {
+                    let said = index < predicted.count && predicted[index]
+                    let spoken = index < actual.count && actual[index]
+                    if said && spoken { truePositives += 1 } else if said || spoken { wrong += 1 }
+                }
+            }
+            return truePositives + wrong > 0 ? 2 * Double(truePositives) / Double(2 * truePositives + wrong) : 1
         default:
             preconditionFailure("\(rawValue) is a regression metric")
         }
+    }
+
+    /// Levenshtein distance: the fewest insertions, deletions and substitutions that turn one sequence into the other.
+    static func editDistance<Element: Equatable>(_ a: [Element], _ b: [Element]) -> Int {
+        if a.isEmpty { return b.count }
+        var previous = Array(0...b.count)
+        var current = [Int](repeating: 0, count: b.count + 1)
+        for (i, x) in a.enumerated() {
+            current[0] = i + 1
+            for (j, y) in b.enumerated() {
+                current[j + 1] = Swift.min(previous[j + 1] + 1, current[j] + 1, previous[j] + (x == y ? 0 : 1))
+            }
+            swap(&previous, &current)
+        }
+        return previous[b.count]
+    }
+
+    /// "START-END START-END" in seconds as pairs; what does not read as a pair of numbers is left out.
+    static func spans(_ text: String) -> [(Double, Double)] {
+        text.split(whereSeparator: \.isWhitespace).compactMap { part in
+            let bounds = part.split(separator: "-", maxSplits: 1)
+            guard bounds.count == 2, let start = Double(bounds[0]), let end = Double(bounds[1]), start.isFinite, end.isFinite,
+                start >= 0, end >= start, end < 86_400 else { return nil }
+            return (start, end)
+        }
+    }
+
+    /// Speech per 10 ms frame, up to the last span's end: a frame is speech when its middle lies in a span.
+    static func frames(_ spans: [(Double, Double)]) -> [Bool] {
+        let count = Int(((spans.map(\.1).max() ?? 0) / frameSeconds).rounded(.up))
+        var frames = [Bool](repeating: false, count: count)
+        for (start, end) in spans {
+            var index = max(0, Int((start / frameSeconds - 0.5).rounded(.up)))
+            while index < count, (Double(index) + 0.5) * frameSeconds < end {
+                frames[index] = true
+                index += 1
+            }
+        }
+        return frames
     }
 
     /// Regression metrics from predicted and true values.

@@ -103,13 +103,22 @@ public struct ClaimVerifier: Sendable {
         let set = try EvaluationSet(contentsOf: "\(packagePath)/\(dataset)")
         switch manifest.serving.api {
         case "max":
-            guard let images = set.column("image") else {
-                throw ClaimError("\(dataset) needs an image column for a model served with MAX's API")
-            }
             var ranked: [[String]] = []
-            ranked.reserveCapacity(images.count)
-            for image in images {
-                ranked.append(try await predictMAX(image: image))
+            ranked.reserveCapacity(set.rows.count)
+            if let texts = set.column("text") {
+                var start = 0
+                while start < texts.count {
+                    let batch = Array(texts[start..<min(start + 64, texts.count)])
+                    ranked += try await predictMAX(texts: batch)
+                    start += batch.count
+                }
+                return Answers(ranked: ranked, truth: set.labels)
+            }
+            guard let field = ["image", "audio"].first(where: { set.column($0) != nil }), let files = set.column(field) else {
+                throw ClaimError("\(dataset) needs an image, audio or text column for a model served with MAX's API")
+            }
+            for file in files {
+                ranked.append(try await predictMAX(file: file, field: field))
             }
             return Answers(ranked: ranked, truth: set.labels)
         case "oip-v2":
@@ -127,18 +136,19 @@ public struct ClaimVerifier: Sendable {
         }
     }
 
-    /// `POST /model/predict?top_k=5` with the image as the multipart field `image`: the labels, best first.
-    func predictMAX(image: String) async throws(ClaimError) -> [String] {
-        guard !image.hasPrefix("/"), !image.split(separator: "/").contains("..") else {
-            throw ClaimError("\(image) is not a path inside the package")
+    /// `POST /model/predict?top_k=5` with the file as the multipart field `image` or `audio`: the answer, as
+    /// `answer(fromPredictions:)` reads it.
+    func predictMAX(file: String, field: String) async throws(ClaimError) -> [String] {
+        guard !file.hasPrefix("/"), !file.split(separator: "/").contains("..") else {
+            throw ClaimError("\(file) is not a path inside the package")
         }
-        guard let bytes = FileManager.default.contents(atPath: "\(packagePath)/\(image)") else {
-            throw ClaimError("cannot read \(image)")
+        guard let bytes = FileManager.default.contents(atPath: "\(packagePath)/\(file)") else {
+            throw ClaimError("cannot read \(file)")
         }
         let boundary = "maxhub-\(UUID().uuidString)"
-        let filename = (image as NSString).lastPathComponent
-        let type = filename.lowercased().hasSuffix(".png") ? "image/png" : "image/jpeg"
-        let head = "--\(boundary)\r\nContent-Disposition: form-data; name=\"image\"; filename=\"\(filename)\"\r\n"
+        let filename = (file as NSString).lastPathComponent
+        let type = Self.mediaTypes[(filename as NSString).pathExtension.lowercased()] ?? "application/octet-stream"
+        let head = "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(field)\"; filename=\"\(filename)\"\r\n"
         var body = Data((head + "Content-Type: \(type)\r\n\r\n").utf8)
         body.append(bytes)
         body.append(Data("\r\n--\(boundary)--\r\n".utf8))
@@ -146,10 +156,55 @@ public struct ClaimVerifier: Sendable {
         guard case .object(let object) = answer, case .array(let predictions)? = object["predictions"] else {
             throw ClaimError("/model/predict did not answer {\"status\": \"ok\", \"predictions\": [...]}")
         }
-        return predictions.compactMap { prediction -> String? in
-            guard case .object(let fields) = prediction else { return nil }
-            if case .string(let label)? = fields["label"] { return label }
-            if case .number(let id)? = fields["label_id"] { return Self.text(id) }
+        return Self.answer(fromPredictions: predictions)
+    }
+
+    static let mediaTypes = ["png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg", "wav": "audio/wav"]
+
+    /// `POST /model/predict?top_k=5` with `{"text": [...]}`: one answer per text, each a list of predictions.
+    func predictMAX(texts: [String]) async throws(ClaimError) -> [[String]] {
+        let body: Data
+        do {
+            body = try JSONSerialization.data(withJSONObject: ["text": texts])
+        } catch {
+            throw ClaimError("cannot encode the predict request: \(error)")
+        }
+        let answer = try await post("/model/predict?top_k=5", body: body, contentType: "application/json")
+        guard case .object(let object) = answer, case .array(let predictions)? = object["predictions"],
+            predictions.count == texts.count
+        else {
+            throw ClaimError("/model/predict did not answer one list of predictions per text")
+        }
+        return try predictions.map { (item: JSONValue) throws(ClaimError) -> [String] in
+            guard case .array(let ranked) = item else {
+                throw ClaimError("/model/predict did not answer one list of predictions per text")
+            }
+            return Self.answer(fromPredictions: ranked)
+        }
+    }
+
+    /// What MAX's `predictions` say, as the metrics read it:
+    /// - classes (`label` or `label_id`): the labels, best first;
+    /// - lines of text (`text`, in reading order): one string, the lines joined by a space;
+    /// - segments (`start` and `end`, in seconds): one string, "START-END START-END".
+    static func answer(fromPredictions predictions: [JSONValue]) -> [String] {
+        let fields = predictions.compactMap { prediction -> JSONObject? in
+            if case .object(let object) = prediction { return object }
+            return nil
+        }
+        if fields.contains(where: { $0["start"] != nil && $0["end"] != nil }) {
+            let spans = fields.compactMap { object -> String? in
+                guard case .number(let start)? = object["start"], case .number(let end)? = object["end"] else { return nil }
+                return "\(start.doubleValue)-\(end.doubleValue)"
+            }
+            return [spans.joined(separator: " ")]
+        }
+        if fields.contains(where: { $0["label"] == nil && $0["label_id"] == nil && $0["text"] != nil }) {
+            return [fields.compactMap { $0["text"]?.stringValue }.joined(separator: " ")]
+        }
+        return fields.compactMap { object -> String? in
+            if case .string(let label)? = object["label"] { return label }
+            if case .number(let id)? = object["label_id"] { return text(id) }
             return nil
         }
     }

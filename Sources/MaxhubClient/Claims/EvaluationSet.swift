@@ -2,8 +2,10 @@ import Foundation
 
 /// An evaluation set that ships in a package: a CSV file with a header row and a `label` column.
 ///
-/// For a model whose first input is an image, an `image` column holds each example's file, relative to the package
-/// folder. Otherwise every column but `label` is a feature, in order (the model's first input, one row per example).
+/// For a model served with MAX's API, an `image` or `audio` column holds each example's file, relative to the package
+/// folder, or a `text` column holds each example's text; `label` is the class, the text in the file (OCR), or the
+/// segments of speech in seconds ("0.500-1.830 2.100-3.000"). Otherwise every column but `label` is a feature, in
+/// order (the model's first input, one row per example).
 public struct EvaluationSet: Sendable {
     public var columns: [String]
     public var rows: [[String]]

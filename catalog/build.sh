@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the catalog's model packages: digits-classifier, wine-classifier and speech-detector.
+# Builds the catalog's model packages: digits-classifier, wine-classifier, speech-detector and topic-classifier.
 #
 #   bash catalog/build.sh
 #
@@ -45,6 +45,7 @@ cd "$catalog/train"
 "$venv/bin/python" digits.py "$catalog/digits-classifier"
 "$venv/bin/python" wine.py "$catalog/wine-classifier"
 "$venv/bin/python" speech.py "$catalog/speech-detector"
+"$venv/bin/python" topic_classifier.py "$catalog/topic-classifier"
 
 maxhub="${MAXHUB:-$(command -v maxhub || true)}"
 for candidate in "$root/.build/release/maxhub" "$root/.build/debug/maxhub"; do
@@ -52,7 +53,7 @@ for candidate in "$root/.build/release/maxhub" "$root/.build/debug/maxhub"; do
 done
 if [[ -n "$maxhub" ]]; then
     mkdir -p "$catalog/dist"
-    for package in digits-classifier wine-classifier speech-detector; do
+    for package in digits-classifier wine-classifier speech-detector topic-classifier; do
         digest="$("$maxhub" pack "$catalog/$package" -o "$catalog/dist/$package-1.0.0.tar.zst" | tail -n 1)"
         echo "$package: $digest"
     done

@@ -2,7 +2,7 @@
 
 For each package: start serve.py on a free 127.0.0.1 port (MAXHUB_MODEL_DIR set), wait for its
 health route, send the whole evaluation set (digits: one multipart upload per PNG; wine: one
-batched infer; speech: one multipart upload per WAV), compare the metrics with the manifest's
+batched infer; speech: one multipart upload per WAV; topics: batches of 64 texts in JSON), compare the metrics with the manifest's
 claims, send bad requests and expect 4xx answers after which the server still answers, then stop
 it. Exits 1 on any failure. `make test` runs it.
 
@@ -390,8 +390,82 @@ def check_speech() -> str:
     return result
 
 
+def check_topic() -> str:
+    package = CATALOG / "topic-classifier"
+    labels = (package / "labels.txt").read_text().split()
+    with Server(package, "/model/metadata") as server:
+        status, metadata = server.json("GET", "/model/metadata")
+        expect(status == 200 and metadata.get("id") == "topic-classifier" and metadata.get("type") == "Text Classification", f"metadata: {metadata}")
+        expect(set(metadata) >= {"id", "name", "description", "type", "source", "license"}, f"metadata keys: {sorted(metadata)}")
+        status, document = server.json("GET", "/swagger.json")
+        expect(status == 200 and document.get("swagger") == "2.0" and "/model/predict" in document["paths"], "swagger.json")
+        status, document = server.json("GET", "/model/labels")
+        expect(status == 200 and [entry["name"] for entry in document["labels"]] == labels, f"labels: {document}")
+
+        with (package / "eval" / "topic-test.csv").open(newline="") as handle:
+            rows = list(csv.DictReader(handle))
+        truth = [labels.index(row["label"]) for row in rows]
+        predicted = []
+        for start in range(0, len(rows), 64):
+            batch = [row["text"] for row in rows[start : start + 64]]
+            status, answer = server.json("POST", "/model/predict", json.dumps({"text": batch}).encode(), {"Content-Type": "application/json"})
+            expect(status == 200 and answer.get("status") == "ok" and len(answer["predictions"]) == len(batch), f"predict: {status} {answer}")
+            for predictions in answer["predictions"]:
+                expect(len(predictions) == 3, f"{len(predictions)} predictions, expected the top 3")
+                expect(all(set(p) == {"label_id", "label", "probability"} for p in predictions), f"prediction keys: {predictions}")
+                probabilities = [p["probability"] for p in predictions]
+                expect(probabilities == sorted(probabilities, reverse=True), f"not sorted: {predictions}")
+                expect(all(labels[p["label_id"]] == p["label"] for p in predictions), f"labels: {predictions}")
+                predicted.append(predictions[0]["label_id"])
+        result = compare_claims(package, truth, predicted)
+
+        # One text per request gives the same top-1 as the batches.
+        single = []
+        for row in rows:
+            status, answer = server.json("POST", "/model/predict", json.dumps({"text": [row["text"]]}).encode())
+            expect(status == 200, f"single predict: {answer}")
+            single.append(answer["predictions"][0][0]["label_id"])
+        expect(single == predicted, "one text per request disagrees with batches")
+
+        status, answer = server.json("POST", "/model/predict?top_k=6", json.dumps({"text": ["Sunny and warm all week."]}).encode())
+        expect(status == 200 and len(answer["predictions"][0]) == 6, f"top_k=6: {answer}")
+        expect(abs(sum(p["probability"] for p in answer["predictions"][0]) - 1) < 1e-5, f"probabilities sum: {answer}")
+        status, answer = server.json("POST", "/model/predict?top_k=1", json.dumps({"text": ["x" * 10_000, "", "é" * 10_000, "[SEP]"]}).encode())
+        expect(status == 200 and [len(p) for p in answer["predictions"]] == [1, 1, 1, 1], f"edge texts: {status} {answer}")
+
+        def bad(label: str, body: bytes | str, path: str = "/model/predict") -> None:
+            data = body.encode() if isinstance(body, str) else body
+            server.expect_error(label, 400, "POST", path, data, {"Content-Type": "application/json"}, key="message")
+
+        bad("not JSON", "text=hello")
+        bad("not UTF-8", b'{"text": ["\xff\xfe"]}')
+        bad("truncated JSON", '{"text": ["a"')
+        bad("a JSON array", '["a", "b"]')
+        bad("a JSON string", '"hello"')
+        bad("no text key", '{"texts": ["a"]}')
+        bad("text is a string", '{"text": "hello"}')
+        bad("text is null", '{"text": null}')
+        bad("a number in the list", '{"text": ["a", 3]}')
+        bad("a nested list", '{"text": [["a"]]}')
+        bad("an empty list", '{"text": []}')
+        bad("65 texts", json.dumps({"text": ["a"] * 65}))
+        bad("a text over 10,000 characters", json.dumps({"text": ["ok", "x" * 10_001]}))
+        bad("deep nesting", "[" * 100_000 + "]" * 100_000)
+        bad("an empty body", "")
+        for top_k in ("0", "7", "abc", "", "-1", "2.5"):
+            bad(f"top_k={top_k}", '{"text": ["a"]}', f"/model/predict?top_k={top_k}")
+        server.expect_error("an unknown route", 404, "GET", "/model/nothing", key="message")
+        server.expect_error("a wrong method", 405, "GET", "/model/predict", key="message")
+        server.expect_error("a wrong method with a body", 405, "POST", "/model/labels", b"x" * 1000, {"Content-Type": "text/plain"}, key="message")
+        check_oversized(server, "/model/predict", "message")
+
+        server.finish()
+    return result
+
+
 def main() -> int:
-    checks = {"digits-classifier": check_digits, "wine-classifier": check_wine, "speech-detector": check_speech}
+    checks = {"digits-classifier": check_digits, "wine-classifier": check_wine, "speech-detector": check_speech,
+              "topic-classifier": check_topic}
     names = sys.argv[1:] or list(checks)
     failed = False
     for name in names:

@@ -19,6 +19,20 @@ TEST_SIZE = 0.2
 TARGET_OPSET = {"": 17, "ai.onnx.ml": 3}
 
 
+def logistic_regression(**options):
+    """A LogisticRegression whose weights are the same on every CPU.
+
+    The default solver (L-BFGS) stops at a tolerance along a path that depends on how BLAS sums: the weights it gives
+    differ in the 6th decimal between processors (or OpenBLAS kernels: OPENBLAS_CORETYPE=Haswell, Sandybridge and
+    Prescott gave three different model.onnx files). Newton's method converges quadratically, so with a tight tolerance
+    on float64 data every CPU reaches the optimum to within about 1e-15, far below the float32 the model is exported
+    in; the exported bytes are then the same.
+    """
+    from sklearn.linear_model import LogisticRegression
+
+    return LogisticRegression(solver="newton-cholesky", tol=1e-12, max_iter=1_000, **options)
+
+
 def write_if_changed(path: Path, data: bytes | str) -> bool:
     """Writes `data` to `path` unless the file already holds exactly those bytes (keeps mtimes stable)."""
     if isinstance(data, str):

@@ -20,7 +20,6 @@ import numpy as np
 import onnxruntime as ort
 from PIL import Image
 from sklearn.datasets import load_digits
-from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV, StratifiedKFold, train_test_split
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
@@ -55,12 +54,12 @@ def main(package: Path) -> None:
     )
 
     search = GridSearchCV(
-        Pipeline([("scale", StandardScaler()), ("classify", LogisticRegression(max_iter=10_000))]),
+        Pipeline([("scale", StandardScaler()), ("classify", common.logistic_regression())]),
         param_grid={"classify__C": [0.01, 0.03, 0.1, 0.3, 1.0, 3.0]},
         cv=StratifiedKFold(n_splits=5, shuffle=True, random_state=common.SEED),
         scoring="accuracy",
     )
-    search.fit(x_train.astype(np.float32), y_train)
+    search.fit(x_train.astype(np.float64), y_train)
     model = search.best_estimator_
 
     onnx_bytes = common.export_classifier(

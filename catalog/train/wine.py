@@ -17,7 +17,6 @@ from pathlib import Path
 import numpy as np
 import onnxruntime as ort
 from sklearn.datasets import load_wine
-from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import train_test_split
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
@@ -35,8 +34,8 @@ def main(package: Path) -> None:
         wine.data, wine.target, test_size=common.TEST_SIZE, stratify=wine.target, random_state=common.SEED,
     )
 
-    model = Pipeline([("scale", StandardScaler()), ("classify", LogisticRegression(C=1.0, max_iter=10_000))])
-    model.fit(x_train.astype(np.float32), y_train)
+    model = Pipeline([("scale", StandardScaler()), ("classify", common.logistic_regression(C=1.0))])
+    model.fit(x_train.astype(np.float64), y_train)
 
     onnx_bytes = common.export_classifier(
         model, n_features=len(features), n_classes=3,

@@ -1,0 +1,617 @@
+"""topic-classifier server: IBM MAX's model API over the package's ONNX model.
+
+Routes:
+  GET  /model/metadata   the model's id, name, description, type, source and license
+  GET  /model/labels     the six topics
+  POST /model/predict    a JSON body {"text": ["first sentence", "second sentence", ...]} (1 to 64
+                         strings of at most 10,000 characters each); optional query `top_k` (1-6,
+                         default 3); one list of predictions per text, best first
+  GET  /swagger.json     the Swagger 2.0 description of these routes
+
+The text is tokenized here, in pure Python, exactly as the `tokenizers` library does with the
+package's vocab.txt (BERT uncased WordPiece, at most 128 tokens); the model (model.onnx) holds the
+sentence encoder, the mean pooling, the L2 normalisation and the classification head.
+
+Environment: HOST (default 0.0.0.0), PORT (default 5000), MAXHUB_MODEL_DIR (default: this folder).
+Dependencies: the standard library, numpy and onnxruntime.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import sys
+import time
+import unicodedata
+import urllib.parse
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import numpy as np
+import onnxruntime as ort
+
+MODEL_ID = "topic-classifier"
+MODEL_VERSION = "1.0.0"
+MAX_BODY_BYTES = 10 * 1024 * 1024
+DISCARD_LIMIT_BYTES = 64 * 1024 * 1024
+MAX_TEXTS = 64
+MAX_TEXT_CHARS = 10_000
+MAX_LENGTH = 128  # tokens per text, [CLS] and [SEP] included
+DEFAULT_TOP_K = 3
+
+METADATA = {
+    "id": MODEL_ID,
+    "name": "Topic classifier for short English sentences",
+    "description": (
+        "Classifies short English sentences by topic: finance, food, health, sports, technology or weather. "
+        "The sentence-transformers all-MiniLM-L6-v2 encoder turns each text (at most 128 WordPiece tokens) "
+        "into a normalised 384-dimensional embedding; a logistic regression head trained on hand-written "
+        "sentences gives one probability per topic."
+    ),
+    "type": "Text Classification",
+    "source": "https://huggingface.co/sentence-transformers/all-MiniLM-L6-v2",
+    "license": "Apache-2.0",
+}
+
+
+class RequestError(Exception):
+    """A client error: rendered as a 4xx {"status": "error", "message": ...}."""
+
+    def __init__(self, status: HTTPStatus, message: str, close: bool = False):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.close = close  # the connection is no longer usable (body unread or cut short)
+
+
+# --- tokenization ---------------------------------------------------------------------------------
+#
+# The manifest's `tokenize` step ({vocabulary: vocab.txt, lowercase: true, max_length: 128}), written
+# to give the same ids as the `tokenizers` library with the encoder's tokenizer.json (BertNormalizer,
+# BertPreTokenizer, WordPiece, [CLS] ... [SEP] template, truncation at 128); the build compares the two.
+
+# The special tokens are recognised in the raw text, before any normalisation, as `tokenizers` does.
+SPECIAL_TOKENS = ("[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]")
+SPECIAL_PATTERN = re.compile("|".join(re.escape(token) for token in SPECIAL_TOKENS))
+
+# Unicode's White_Space property (what Rust's char::is_whitespace tests).
+WHITESPACE = frozenset(
+    "\t\n\x0b\x0c\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
+    "\u2028\u2029\u202f\u205f\u3000"
+)
+ASCII_PUNCTUATION = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
+CJK_RANGES = (
+    (0x4E00, 0x9FFF), (0x3400, 0x4DBF), (0x20000, 0x2A6DF), (0x2A700, 0x2B73F),
+    (0x2B740, 0x2B81F), (0x2B820, 0x2CEAF), (0xF900, 0xFAFF), (0x2F800, 0x2FA1F),
+)
+
+
+def is_cjk(code: int) -> bool:
+    return any(low <= code <= high for low, high in CJK_RANGES)
+
+
+def normalize_text(text: str, lowercase: bool = True) -> str:
+    """BERT's text normalisation, in the order `tokenizers` applies it:
+
+    1. clean: drop NUL, U+FFFD and control or other format characters (Unicode category C*, but not
+       tab, newline or carriage return); every whitespace character becomes a space;
+    2. put spaces around each CJK ideograph;
+    3. when lowercasing: strip accents (NFD, then drop the nonspacing marks, category Mn);
+    4. lowercase, one character at a time (so a final capital sigma becomes σ, not ς).
+    """
+    out = []
+    for char in text:
+        if char == "\0" or char == "\ufffd":
+            continue
+        if char not in "\t\n\r" and unicodedata.category(char)[0] == "C":
+            continue
+        if char in WHITESPACE:
+            out.append(" ")
+        elif is_cjk(ord(char)):
+            out.append(f" {char} ")
+        else:
+            out.append(char)
+    text = "".join(out)
+    if lowercase:
+        text = "".join(char for char in unicodedata.normalize("NFD", text) if unicodedata.category(char) != "Mn")
+        text = "".join(char.lower() for char in text)
+    return text
+
+
+def split_words(text: str) -> list[str]:
+    """BERT's pre-tokenisation: split on whitespace, and make each punctuation character (ASCII
+    punctuation or Unicode category P*) a word of its own."""
+    words = []
+    current = []
+    for char in text:
+        if char in WHITESPACE:
+            if current:
+                words.append("".join(current))
+                current = []
+        elif char in ASCII_PUNCTUATION or unicodedata.category(char)[0] == "P":
+            if current:
+                words.append("".join(current))
+                current = []
+            words.append(char)
+        else:
+            current.append(char)
+    if current:
+        words.append("".join(current))
+    return words
+
+
+class WordPieceTokenizer:
+    """BERT uncased WordPiece over a vocab.txt (one token per line, the line number is its id)."""
+
+    def __init__(self, vocabulary: Path, lowercase: bool = True, max_length: int = MAX_LENGTH,
+                 max_input_chars_per_word: int = 100):
+        tokens = vocabulary.read_text(encoding="utf-8").split("\n")
+        if tokens and tokens[-1] == "":
+            tokens.pop()
+        self.vocab = {}
+        for index, token in enumerate(tokens):
+            self.vocab.setdefault(token, index)
+        self.lowercase = lowercase
+        self.max_length = max_length
+        self.max_input_chars_per_word = max_input_chars_per_word
+        # No vocabulary entry is longer than this, so longer candidates need no lookup.
+        self.longest = max(len(token) for token in self.vocab)
+        self.unk = self.vocab["[UNK]"]
+        self.cls = self.vocab["[CLS]"]
+        self.sep = self.vocab["[SEP]"]
+        self.pad = self.vocab["[PAD]"]
+
+    def wordpiece(self, word: str) -> list[int]:
+        """Greedy longest-match-first split of one word; [UNK] for the whole word when a part of it
+        matches nothing or when it is longer than 100 characters."""
+        if len(word) > self.max_input_chars_per_word:
+            return [self.unk]
+        pieces = []
+        start = 0
+        while start < len(word):
+            end = min(len(word), start + self.longest)
+            found = None
+            while start < end:
+                candidate = word[start:end] if start == 0 else "##" + word[start:end]
+                found = self.vocab.get(candidate)
+                if found is not None:
+                    break
+                end -= 1
+            if found is None:
+                return [self.unk]
+            pieces.append(found)
+            start = end
+        return pieces
+
+    def encode(self, text: str) -> list[int]:
+        """Token ids of one text: [CLS], at most max_length - 2 word pieces, [SEP]."""
+        budget = self.max_length - 2
+        ids: list[int] = []
+        position = 0
+        segments = []
+        for match in SPECIAL_PATTERN.finditer(text):
+            segments.append((text[position:match.start()], None))
+            segments.append(("", self.vocab[match.group()]))
+            position = match.end()
+        segments.append((text[position:], None))
+        for segment, special in segments:
+            if len(ids) >= budget:
+                break
+            if special is not None:
+                ids.append(special)
+                continue
+            for word in split_words(normalize_text(segment, self.lowercase)):
+                ids.extend(self.wordpiece(word))
+                if len(ids) >= budget:
+                    break
+        return [self.cls] + ids[:budget] + [self.sep]
+
+    def batch(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """input_ids and attention_mask, int64 [N, L], padded with [PAD] to the longest text."""
+        encoded = [self.encode(text) for text in texts]
+        length = max(len(ids) for ids in encoded)
+        input_ids = np.full((len(encoded), length), self.pad, dtype=np.int64)
+        attention_mask = np.zeros((len(encoded), length), dtype=np.int64)
+        for row, ids in enumerate(encoded):
+            input_ids[row, : len(ids)] = ids
+            attention_mask[row, : len(ids)] = 1
+        return input_ids, attention_mask
+
+
+class TopicModel:
+    """The tokenizer, the ONNX model and the labels, loaded once; `predict` is safe to call from many threads."""
+
+    def __init__(self, folder: Path, threads: int = 0):
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = threads  # 0: onnxruntime's default (one per core)
+        self.session = ort.InferenceSession(str(folder / "model.onnx"), options, providers=["CPUExecutionProvider"])
+        self.tokenizer = WordPieceTokenizer(folder / "vocab.txt", lowercase=True, max_length=MAX_LENGTH)
+        self.labels = [line.strip() for line in (folder / "labels.txt").read_text(encoding="utf-8").splitlines() if line.strip()]
+
+    def probabilities(self, texts: list[str]) -> np.ndarray:
+        """float32 [N, K]: one probability per topic for each text."""
+        input_ids, attention_mask = self.tokenizer.batch(texts)
+        return self.session.run(["probabilities"], {"input_ids": input_ids, "attention_mask": attention_mask})[0]
+
+    def predict(self, texts: list[str], top_k: int) -> list[list[dict]]:
+        answers = []
+        for probabilities in self.probabilities(texts):
+            order = sorted(range(len(probabilities)), key=lambda index: (-float(probabilities[index]), index))
+            answers.append([
+                {"label_id": index, "label": self.labels[index], "probability": round(float(probabilities[index]), 6)}
+                for index in order[:top_k]
+            ])
+        return answers
+
+
+def parse_top_k(query: str, count: int) -> int:
+    values = urllib.parse.parse_qs(query, keep_blank_values=True).get("top_k")
+    if not values:
+        return min(DEFAULT_TOP_K, count)
+    try:
+        top_k = int(values[-1])
+    except ValueError:
+        raise RequestError(HTTPStatus.BAD_REQUEST, f"top_k must be an integer from 1 to {count}") from None
+    if not 1 <= top_k <= count:
+        raise RequestError(HTTPStatus.BAD_REQUEST, f"top_k must be an integer from 1 to {count}")
+    return top_k
+
+
+def parse_texts(body: bytes) -> list[str]:
+    """The `text` list of a JSON body {"text": ["...", ...]}: 1 to 64 strings of at most 10,000 characters."""
+    usage = 'send a JSON object {"text": ["first text", "second text", ...]}'
+    try:
+        document = json.loads(body.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise RequestError(HTTPStatus.BAD_REQUEST, f"the body is not UTF-8: {usage}") from None
+    except (ValueError, RecursionError) as error:
+        raise RequestError(HTTPStatus.BAD_REQUEST, f"the body is not valid JSON ({error}): {usage}") from None
+    if not isinstance(document, dict):
+        raise RequestError(HTTPStatus.BAD_REQUEST, f"the body is not a JSON object: {usage}")
+    if "text" not in document:
+        raise RequestError(HTTPStatus.BAD_REQUEST, f"no 'text' key in the body: {usage}")
+    texts = document["text"]
+    if isinstance(texts, str):
+        raise RequestError(HTTPStatus.BAD_REQUEST, f"'text' must be a list of strings, even for one text: {usage}")
+    if not isinstance(texts, list):
+        raise RequestError(HTTPStatus.BAD_REQUEST, f"'text' must be a list of strings: {usage}")
+    if not 1 <= len(texts) <= MAX_TEXTS:
+        raise RequestError(HTTPStatus.BAD_REQUEST, f"'text' must hold 1 to {MAX_TEXTS} strings, not {len(texts)}")
+    for index, text in enumerate(texts):
+        if not isinstance(text, str):
+            raise RequestError(HTTPStatus.BAD_REQUEST, f"text[{index}] is not a string")
+        if len(text) > MAX_TEXT_CHARS:
+            raise RequestError(HTTPStatus.BAD_REQUEST, f"text[{index}] is longer than {MAX_TEXT_CHARS:,} characters")
+    return texts
+
+
+def swagger(host: str | None, labels: list[str]) -> dict:
+    error = {"$ref": "#/definitions/Error"}
+    document = {
+        "swagger": "2.0",
+        "info": {
+            "title": "topic-classifier",
+            "version": MODEL_VERSION,
+            "description": METADATA["description"],
+            "license": {"name": METADATA["license"]},
+        },
+        "basePath": "/",
+        "schemes": ["http"],
+        "consumes": ["application/json"],
+        "produces": ["application/json"],
+        "tags": [{"name": "model", "description": "Model information and inference"}],
+        "paths": {
+            "/model/metadata": {
+                "get": {
+                    "tags": ["model"],
+                    "summary": "Return the metadata associated with the model",
+                    "operationId": "get_metadata",
+                    "responses": {"200": {"description": "Success", "schema": {"$ref": "#/definitions/ModelMetadata"}}},
+                },
+            },
+            "/model/labels": {
+                "get": {
+                    "tags": ["model"],
+                    "summary": "Return the list of labels that can be predicted by the model",
+                    "operationId": "get_labels",
+                    "responses": {"200": {"description": "Success", "schema": {"$ref": "#/definitions/ModelLabels"}}},
+                },
+            },
+            "/model/predict": {
+                "post": {
+                    "tags": ["model"],
+                    "summary": "Predict the topic of each given text",
+                    "operationId": "predict",
+                    "consumes": ["application/json"],
+                    "parameters": [
+                        {"name": "body", "in": "body", "required": True, "schema": {"$ref": "#/definitions/ModelInput"}},
+                        {"name": "top_k", "in": "query", "type": "integer", "minimum": 1, "maximum": len(labels),
+                         "default": min(DEFAULT_TOP_K, len(labels)), "required": False,
+                         "description": "How many predictions to return for each text"},
+                    ],
+                    "responses": {
+                        "200": {"description": "Success", "schema": {"$ref": "#/definitions/ModelPredictResponse"}},
+                        "400": {"description": "Not JSON, no text list, not strings, too many or too long texts, or a bad top_k", "schema": error},
+                        "411": {"description": "No Content-Length", "schema": error},
+                        "413": {"description": "Body larger than 10 MiB", "schema": error},
+                    },
+                },
+            },
+        },
+        "definitions": {
+            "ModelMetadata": {
+                "type": "object",
+                "required": ["id", "name", "description", "type", "source", "license"],
+                "properties": {name: {"type": "string"} for name in ("id", "name", "description", "type", "source", "license")},
+            },
+            "ModelLabel": {
+                "type": "object",
+                "properties": {"id": {"type": "string"}, "name": {"type": "string"}},
+            },
+            "ModelLabels": {
+                "type": "object",
+                "properties": {"count": {"type": "integer"}, "labels": {"type": "array", "items": {"$ref": "#/definitions/ModelLabel"}}},
+            },
+            "ModelInput": {
+                "type": "object",
+                "required": ["text"],
+                "properties": {
+                    "text": {
+                        "type": "array",
+                        "minItems": 1,
+                        "maxItems": MAX_TEXTS,
+                        "items": {"type": "string", "maxLength": MAX_TEXT_CHARS},
+                        "description": "The texts to classify (English; only the first 126 word pieces of each are read)",
+                    },
+                },
+            },
+            "LabelPrediction": {
+                "type": "object",
+                "required": ["label_id", "label", "probability"],
+                "properties": {
+                    "label_id": {"type": "integer", "description": f"Class index, 0-{len(labels) - 1}"},
+                    "label": {"type": "string", "description": "Class label", "enum": labels},
+                    "probability": {"type": "number", "format": "float", "description": "Predicted probability"},
+                },
+            },
+            "ModelPredictResponse": {
+                "type": "object",
+                "required": ["status", "predictions"],
+                "properties": {
+                    "status": {"type": "string", "enum": ["ok"]},
+                    "predictions": {
+                        "type": "array",
+                        "description": "One list per input text, in input order, most probable topic first",
+                        "items": {"type": "array", "items": {"$ref": "#/definitions/LabelPrediction"}},
+                    },
+                },
+            },
+            "Error": {
+                "type": "object",
+                "required": ["status", "message"],
+                "properties": {"status": {"type": "string", "enum": ["error"]}, "message": {"type": "string"}},
+            },
+        },
+    }
+    if host:
+        document["host"] = host
+    return document
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    # Headers and body go out as separate writes; without this, Nagle holds the body back until the client acknowledges
+    # the headers (40 ms with delayed acknowledgements).
+    disable_nagle_algorithm = True
+    server_version = "maxhub-topic-classifier/" + MODEL_VERSION
+    timeout = 30
+    model: TopicModel  # set by main()
+
+    # --- plumbing -------------------------------------------------------------------------------
+
+    def handle_one_request(self):
+        self.started = time.monotonic()
+        self.body_consumed = False
+        super().handle_one_request()
+
+    def log_request(self, code="-", size="-"):
+        pass  # one line per request is written by send_json
+
+    def log_message(self, format, *args):
+        sys.stderr.write(f"{self.log_date_time_string()} {self.client_address[0]} {format % args}\n")
+
+    def send_json(self, status: HTTPStatus, body: dict, close: bool = False) -> None:
+        data = json.dumps(body).encode("utf-8")
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        if close:
+            self.send_header("Connection", "close")
+            self.close_connection = True
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(data)
+        elapsed = (time.monotonic() - getattr(self, "started", time.monotonic())) * 1000
+        self.log_message('"%s %s" %d %d %.1fms', self.command, self.path, int(status), len(data), elapsed)
+
+    def send_error(self, code, message=None, explain=None):
+        # http.server's own errors (bad request line, header too long, ...) as JSON, not HTML.
+        status = HTTPStatus(code)
+        self.command = self.command or "-"
+        if self.request_version == "HTTP/0.9":
+            self.request_version = "HTTP/1.0"  # an unparsable request line still gets a status line and headers
+        self.path = getattr(self, "path", "-")
+        self.send_json(status, {"status": "error", "message": message or status.phrase}, close=True)
+
+    def send_problem(self, error: RequestError, close: bool = False) -> None:
+        self.send_json(error.status, {"status": "error", "message": error.message}, close=close)
+
+    def handle_expect_100(self):
+        # Refuse an oversized upload before the client sends it.
+        length = self.headers.get("Content-Length")
+        if length and length.isdigit() and int(length) > MAX_BODY_BYTES:
+            self.send_problem(RequestError(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "the body is larger than 10 MiB"), close=True)
+            return False
+        return super().handle_expect_100()
+
+    def answer_error(self, error: RequestError, body: dict) -> None:
+        if error.status == HTTPStatus.REQUEST_ENTITY_TOO_LARGE:
+            self.send_json(error.status, body, close=True)
+            self.linger()
+            return
+        # An unread body would be taken for the next request: drop it, or close the connection.
+        close = error.close or (not self.body_consumed and not self.discard_body())
+        self.send_json(error.status, body, close=close)
+
+    def linger(self) -> None:
+        """After refusing an oversized body: read what the client still sends for a moment, so that
+        closing does not reset the connection before it has read the answer."""
+        try:
+            self.wfile.flush()
+            self.connection.settimeout(2)
+            remaining = DISCARD_LIMIT_BYTES
+            while remaining > 0:
+                chunk = self.connection.recv(min(remaining, 1 << 16))
+                if not chunk:
+                    break
+                remaining -= len(chunk)
+        except OSError:
+            pass
+
+    def discard_body(self) -> bool:
+        """Reads and drops an unread request body, so that the answer is not lost to a reset
+        connection (and, under HTTP/1.1, the next request starts where it should)."""
+        self.body_consumed = True
+        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
+            return False
+        length = self.headers.get("Content-Length")
+        if length is None:
+            return True
+        if not length.strip().isdigit() or int(length) > DISCARD_LIMIT_BYTES:
+            return False
+        remaining = int(length)
+        while remaining > 0:
+            chunk = self.rfile.read(min(remaining, 1 << 16))
+            if not chunk:
+                return False
+            remaining -= len(chunk)
+        return True
+
+    def read_body(self) -> bytes:
+        self.body_consumed = True
+        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
+            raise RequestError(HTTPStatus.LENGTH_REQUIRED, "chunked bodies are not supported: send a Content-Length", close=True)
+        length = self.headers.get("Content-Length")
+        if length is None:
+            raise RequestError(HTTPStatus.LENGTH_REQUIRED, "a Content-Length header is required", close=True)
+        if not length.strip().isdigit():
+            raise RequestError(HTTPStatus.BAD_REQUEST, "the Content-Length header is not a number", close=True)
+        size = int(length)
+        if size > MAX_BODY_BYTES:
+            raise RequestError(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "the body is larger than 10 MiB", close=True)
+        body = self.rfile.read(size)
+        if len(body) != size:
+            raise RequestError(HTTPStatus.BAD_REQUEST, "the body ended before Content-Length bytes", close=True)
+        return body
+
+    def dispatch(self, method: str) -> None:
+        url = urllib.parse.urlsplit(self.path)
+        routes = {
+            "/model/metadata": {"GET": self.get_metadata},
+            "/model/labels": {"GET": self.get_labels},
+            "/model/predict": {"POST": self.post_predict},
+            "/swagger.json": {"GET": self.get_swagger},
+        }
+        path = url.path.rstrip("/") or "/"
+        try:
+            if path not in routes:
+                raise RequestError(HTTPStatus.NOT_FOUND, f"no route {path}: see /swagger.json")
+            handlers = routes[path]
+            lookup = "GET" if method == "HEAD" else method
+            if lookup not in handlers:
+                raise RequestError(HTTPStatus.METHOD_NOT_ALLOWED, f"{method} is not allowed on {path}; use {', '.join(handlers)}")
+            handlers[lookup](url.query)
+        except RequestError as error:
+            self.answer_error(error, {"status": "error", "message": error.message})
+        except (TimeoutError, ConnectionError):
+            raise
+        except Exception as error:  # noqa: BLE001 - the server answers and keeps serving
+            self.log_message("internal error on %s %s: %s: %s", method, self.path, type(error).__name__, error)
+            self.send_json(HTTPStatus.INTERNAL_SERVER_ERROR, {"status": "error", "message": "internal error"}, close=True)
+
+    def do_GET(self):
+        self.dispatch("GET")
+
+    def do_HEAD(self):
+        self.dispatch("HEAD")
+
+    def do_POST(self):
+        self.dispatch("POST")
+
+    def do_PUT(self):
+        self.dispatch("PUT")
+
+    def do_DELETE(self):
+        self.dispatch("DELETE")
+
+    def do_PATCH(self):
+        self.dispatch("PATCH")
+
+    def do_OPTIONS(self):
+        self.dispatch("OPTIONS")
+
+    # --- routes ---------------------------------------------------------------------------------
+
+    def get_metadata(self, query: str) -> None:
+        self.send_json(HTTPStatus.OK, METADATA)
+
+    def get_labels(self, query: str) -> None:
+        labels = [{"id": str(index), "name": name} for index, name in enumerate(self.model.labels)]
+        self.send_json(HTTPStatus.OK, {"count": len(labels), "labels": labels})
+
+    def get_swagger(self, query: str) -> None:
+        self.send_json(HTTPStatus.OK, swagger(self.headers.get("Host"), self.model.labels))
+
+    def post_predict(self, query: str) -> None:
+        top_k = parse_top_k(query, len(self.model.labels))
+        texts = parse_texts(self.read_body())
+        predictions = self.model.predict(texts, top_k)
+        self.send_json(HTTPStatus.OK, {"status": "ok", "predictions": predictions})
+
+
+class Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        # One line instead of socketserver's traceback (a client that went away mid-answer).
+        error = sys.exc_info()[1]
+        sys.stderr.write(f"{client_address[0]} connection error: {type(error).__name__}: {error}\n")
+
+
+def stop(signum, frame) -> None:
+    """SIGTERM (`podman stop`) stops the server as Ctrl-C does; as PID 1 in a container it would be ignored."""
+    raise KeyboardInterrupt
+
+
+def main() -> None:
+    folder = Path(os.environ.get("MAXHUB_MODEL_DIR") or Path(__file__).resolve().parent)
+    host = os.environ.get("HOST", "0.0.0.0")
+    port = int(os.environ.get("PORT", "5000"))
+    Handler.model = TopicModel(folder)
+    server = Server((host, port), Handler)
+    sys.stderr.write(f"{MODEL_ID} {MODEL_VERSION} serving {folder} on http://{host}:{port}\n")
+    sys.stderr.flush()
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+
+
+if __name__ == "__main__":
+    main()

@@ -3,18 +3,28 @@
 # free_port: a TCP port nothing listens on.
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }
 
+# launch_hub DATA_FOLDER OUTPUT_PREFIX [SERVE_ARGUMENTS...]: starts a release hub on a free port, its output in
+# OUTPUT_PREFIX.out and .err; sets LAUNCHED_PID and LAUNCHED_URL.
+launch_hub() {
+    local data=$1 output=$2; shift 2
+    "$MAXHUB" serve --data "$data" --port 0 --log-level warning "$@" > "$output.out" 2> "$output.err" &
+    LAUNCHED_PID=$!
+    LAUNCHED_URL=""
+    for _ in $(seq 1 200); do
+        LAUNCHED_URL=$(sed -n 's/^maxhub listening on //p' "$output.out")
+        [ -n "$LAUNCHED_URL" ] && break
+        sleep 0.05
+    done
+    [ -n "$LAUNCHED_URL" ] || { echo "the hub did not start:" >&2; cat "$output.err" >&2; exit 1; }
+}
+
 # start_hub DATA_FOLDER [SERVE_ARGUMENTS...]: starts the release hub on a free port; sets HUB_PID, HUB_URL and
 # ADMIN_TOKEN.
 start_hub() {
     local data=$1; shift
-    "$MAXHUB" serve --data "$data" --port 0 --log-level warning "$@" > "$WORK/hub.out" 2> "$WORK/hub.err" &
-    HUB_PID=$!
-    for _ in $(seq 1 200); do
-        HUB_URL=$(sed -n 's/^maxhub listening on //p' "$WORK/hub.out")
-        [ -n "$HUB_URL" ] && break
-        sleep 0.05
-    done
-    [ -n "$HUB_URL" ] || { echo "the hub did not start:" >&2; cat "$WORK/hub.err" >&2; exit 1; }
+    launch_hub "$data" "$WORK/hub" "$@"
+    HUB_PID=$LAUNCHED_PID
+    HUB_URL=$LAUNCHED_URL
     ADMIN_TOKEN=$(cat "$data/admin.token")
     trap 'stop_hub; rm -rf "$WORK"' EXIT
 }
@@ -27,10 +37,10 @@ stop_hub() {
 # peak_rss_kib PID: the process's peak resident set (VmHWM) in KiB.
 peak_rss_kib() { awk '/^VmHWM:/ { print $2 }' "/proc/$1/status"; }
 
-# start_nginx ROOT [EXTRA_SERVER_DIRECTIVES]: nginx on a free loopback port serving ROOT (sendfile, no access log);
-# sets NGINX_PID and NGINX_URL and stops it on exit.
+# start_nginx ROOT [EXTRA_SERVER_DIRECTIVES [EXTRA_HTTP_DIRECTIVES]]: nginx on a free loopback port serving ROOT
+# (sendfile, no access log); sets NGINX_PID and NGINX_URL and stops it on exit.
 start_nginx() {
-    local root=$1 extra=${2:-}
+    local root=$1 extra=${2:-} http_extra=${3:-}
     local port
     port=$(free_port)
     mkdir -p "$WORK/nginx/tmp"
@@ -49,6 +59,7 @@ http {
     uwsgi_temp_path $WORK/nginx/tmp;
     scgi_temp_path $WORK/nginx/tmp;
     sendfile on;
+    $http_extra
     server { listen 127.0.0.1:$port; root $root; $extra }
 }
 CONF

@@ -23,7 +23,7 @@ MAXHUB := .build/debug/maxhub
 # The binary `make images` puts in the hub's image (.build/release/maxhub after `swift build -c release`).
 HUB_BINARY ?= $(MAXHUB)
 
-.PHONY: all run run-cluster test fuzz fuzz-smoke build catalog deps test-deps bench-deps venv schema web spdx bench bench-hash bench-pack bench-hub bench-pull bench-publish bench-parallel bench-peers bench-s3 bench-signing bench-replicas images image-deps faults clean help
+.PHONY: all run run-cluster test fuzz fuzz-smoke build catalog deps test-deps bench-deps venv schema web spdx bench bench-hash bench-pack bench-hub bench-pull bench-publish bench-parallel bench-peers bench-s3 bench-signing bench-replicas bench-catalog images image-deps faults clean help
 
 all: build
 
@@ -177,6 +177,11 @@ bench-replicas: deps bench-deps venv
 	@$(MAKE) --no-print-directory deps SYSTEM_PACKAGES="postgresql"
 	$(SWIFT) build -c release --product maxhub
 	bench/replicas.sh
+
+## Each catalog package: its archive's size, the time from maxhub run to ready, and one prediction's latency.
+bench-catalog: deps bench-deps catalog
+	$(SWIFT) build -c release --product maxhub
+	bench/catalog.sh
 
 ## What signed approvals cost: the signing in an approval, the signature's requests in a pull of 1 GiB, and the OpenSSF
 ## tool's verification of the pulled folder.

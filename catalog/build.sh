@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds the catalog's model packages: digits-classifier, wine-classifier, speech-detector and topic-classifier.
+# Builds the catalog's model packages: digits-classifier, wine-classifier, speech-detector, topic-classifier and
+# text-reader.
 #
 #   bash catalog/build.sh
 #
@@ -41,11 +42,17 @@ if [[ ! -x "$venv/bin/python" || ! -f "$stamp" || "$(cat "$stamp")" != "$wanted"
     echo "$wanted" >"$stamp"
 fi
 
+# Each package and the script in train/ that builds it.
+packages=(digits-classifier wine-classifier speech-detector topic-classifier text-reader)
+declare -A scripts=([digits-classifier]=digits.py [wine-classifier]=wine.py [speech-detector]=speech.py
+    [topic-classifier]=topic_classifier.py [text-reader]=text_reader.py)
+
 cd "$catalog/train"
-"$venv/bin/python" digits.py "$catalog/digits-classifier"
-"$venv/bin/python" wine.py "$catalog/wine-classifier"
-"$venv/bin/python" speech.py "$catalog/speech-detector"
-"$venv/bin/python" topic_classifier.py "$catalog/topic-classifier"
+for package in "${packages[@]}"; do
+    started=$(date +%s%N)
+    "$venv/bin/python" "${scripts[$package]}" "$catalog/$package"
+    echo "$package: built in $(( ($(date +%s%N) - started) / 1000000 )) ms" >&2
+done
 
 maxhub="${MAXHUB:-$(command -v maxhub || true)}"
 for candidate in "$root/.build/release/maxhub" "$root/.build/debug/maxhub"; do
@@ -53,7 +60,7 @@ for candidate in "$root/.build/release/maxhub" "$root/.build/debug/maxhub"; do
 done
 if [[ -n "$maxhub" ]]; then
     mkdir -p "$catalog/dist"
-    for package in digits-classifier wine-classifier speech-detector topic-classifier; do
+    for package in "${packages[@]}"; do
         digest="$("$maxhub" pack "$catalog/$package" -o "$catalog/dist/$package-1.0.0.tar.zst" | tail -n 1)"
         echo "$package: $digest"
     done

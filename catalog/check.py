@@ -2,7 +2,8 @@
 
 For each package: start serve.py on a free 127.0.0.1 port (MAXHUB_MODEL_DIR set), wait for its
 health route, send the whole evaluation set (digits: one multipart upload per PNG; wine: one
-batched infer; speech: one multipart upload per WAV; topics: batches of 64 texts in JSON), compare the metrics with the manifest's
+batched infer; speech: one multipart upload per WAV; topics: batches of 64 texts in JSON; text-reader: one
+multipart upload per PNG), compare the metrics with the manifest's
 claims, send bad requests and expect 4xx answers after which the server still answers, then stop
 it. Exits 1 on any failure. `make test` runs it.
 
@@ -463,16 +464,95 @@ def check_topic() -> str:
     return result
 
 
+def edit_distance(a: str, b: str) -> int:
+    """Levenshtein distance over code points."""
+    previous = list(range(len(b) + 1))
+    for i, x in enumerate(a, 1):
+        current = [i]
+        for j, y in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (x != y)))
+        previous = current
+    return previous[-1]
+
+
+def check_text_reader() -> str:
+    from PIL import Image
+
+    package = CATALOG / "text-reader"
+    with Server(package, "/model/metadata") as server:
+        status, metadata = server.json("GET", "/model/metadata")
+        expect(status == 200 and metadata.get("id") == "text-reader", f"metadata: {metadata}")
+        expect(set(metadata) >= {"id", "name", "description", "type", "source", "license"}, f"metadata keys: {sorted(metadata)}")
+        status, document = server.json("GET", "/swagger.json")
+        expect(status == 200 and document.get("swagger") == "2.0" and "/model/predict" in document["paths"], "swagger.json")
+
+        with (package / "eval" / "lines.csv").open(newline="") as handle:
+            rows = list(csv.DictReader(handle))
+        distance = length = exact = 0
+        for row in rows:
+            body, content_type = multipart([("image", Path(row["image"]).name, (package / row["image"]).read_bytes())])
+            status, answer = server.json("POST", "/model/predict", body, {"Content-Type": content_type})
+            expect(status == 200 and answer.get("status") == "ok", f"predict {row['image']}: {status} {answer}")
+            for line in answer["predictions"]:
+                expect(set(line) == {"text", "probability", "box"} and len(line["box"]) == 4, f"line: {line}")
+            read = " ".join(line["text"] for line in answer["predictions"])
+            distance += edit_distance(read, row["label"])
+            length += len(row["label"])
+            exact += read == row["label"]
+        measured = {"cer": distance / length, "accuracy": exact / len(rows)}
+        lines = []
+        for metric, (value, tolerance) in claims(package).items():
+            expect(abs(measured[metric] - value) <= tolerance, f"{metric} measured {measured[metric]:.4f}, claimed {value}")
+            lines.append(f"{metric} {measured[metric]:.4f} (claim {value})")
+
+        # Other image modes and sizes answer; an image with no text has no lines.
+        png = (package / rows[0]["image"]).read_bytes()
+        image = Image.open(io.BytesIO(png)).convert("RGB")
+        for mode, kind in (("RGB", "JPEG"), ("RGBA", "PNG"), ("L", "PNG"), ("P", "PNG")):
+            buffer = io.BytesIO()
+            image.convert(mode).save(buffer, format=kind)
+            body, content_type = multipart([("image", "x", buffer.getvalue())])
+            status, answer = server.json("POST", "/model/predict", body, {"Content-Type": content_type})
+            expect(status == 200 and answer["predictions"], f"{mode} {kind}: {status} {answer}")
+        for size in ((1, 1), (640, 480), (3000, 5)):
+            buffer = io.BytesIO()
+            Image.new("RGB", size, (255, 255, 255)).save(buffer, format="PNG")
+            body, content_type = multipart([("image", "blank.png", buffer.getvalue())])
+            status, answer = server.json("POST", "/model/predict", body, {"Content-Type": content_type})
+            expect(status == 200 and answer["predictions"] == [], f"a blank {size} image: {status} {answer}")
+
+        buffer = io.BytesIO()
+        Image.new("L", (7000, 6000), 255).save(buffer, format="PNG")
+        for label, fields in (
+            ("no image field", [("file", "x.png", png)]),
+            ("an empty image field", [("image", "x.png", b"")]),
+            ("not an image", [("image", "x.png", b"this is not an image")]),
+            ("a truncated PNG", [("image", "x.png", png[: len(png) // 2])]),
+            ("an image over 40 megapixels", [("image", "big.png", buffer.getvalue())]),
+        ):
+            body, content_type = multipart(fields)
+            server.expect_error(label, 400, "POST", "/model/predict", body, {"Content-Type": content_type}, key="message")
+        body, content_type = multipart([("image", "x.png", png)])
+        server.expect_error("a bad classify_direction", 400, "POST", "/model/predict?classify_direction=maybe", body, {"Content-Type": content_type}, key="message")
+        server.expect_error("not multipart", 400, "POST", "/model/predict", b'{"image": "x"}', {"Content-Type": "application/json"}, key="message")
+        server.expect_error("a broken multipart body", 400, "POST", "/model/predict", b"garbage", {"Content-Type": "multipart/form-data; boundary=zz"}, key="message")
+        server.expect_error("an unknown route", 404, "GET", "/model/labels", key="message")
+        server.expect_error("a wrong method", 405, "GET", "/model/predict", key="message")
+        check_oversized(server, "/model/predict", "message")
+        server.finish()
+    return ", ".join(lines)
+
+
 def main() -> int:
     checks = {"digits-classifier": check_digits, "wine-classifier": check_wine, "speech-detector": check_speech,
-              "topic-classifier": check_topic}
+              "topic-classifier": check_topic, "text-reader": check_text_reader}
     names = sys.argv[1:] or list(checks)
     failed = False
     for name in names:
         if name not in checks:
             print(f"unknown package {name}; known: {', '.join(checks)}", file=sys.stderr)
             return 2
-        if not (CATALOG / name / "model.onnx").is_file():
+        if not (CATALOG / name / "maxhub.yaml").is_file():
             print(f"FAIL {name}: not built; run bash catalog/build.sh first", file=sys.stderr)
             failed = True
             continue

@@ -47,6 +47,12 @@ packages=(digits-classifier wine-classifier speech-detector topic-classifier tex
 declare -A scripts=([digits-classifier]=digits.py [wine-classifier]=wine.py [speech-detector]=speech.py
     [topic-classifier]=topic_classifier.py [text-reader]=text_reader.py)
 
+# Every server's HTTP plumbing is one file, model_server.py, which each package carries beside its serve.py (a package
+# is served on its own, mounted alone in its container).
+for package in "${packages[@]}"; do
+    cmp -s "$catalog/model_server.py" "$catalog/$package/model_server.py" || cp "$catalog/model_server.py" "$catalog/$package/"
+done
+
 cd "$catalog/train"
 for package in "${packages[@]}"; do
     started=$(date +%s%N)

@@ -10,32 +10,24 @@ The answer lists the stretches of speech, in seconds, with the model's mean spee
   {"status": "ok", "predictions": [{"start": 0.512, "end": 1.824, "probability": 0.97}], "duration": 4.0}
 
 Environment: HOST (default 0.0.0.0), PORT (default 5000), MAXHUB_MODEL_DIR (default: this folder).
-Dependencies: the standard library, numpy and onnxruntime.
+Dependencies: the standard library, numpy and onnxruntime; and model_server.py, which catalog/build.sh puts beside it.
 """
 
 from __future__ import annotations
 
-import email.parser
-import email.policy
 import io
-import json
-import os
-import signal
-import sys
-import time
-import urllib.parse
 import wave
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import numpy as np
 import onnxruntime as ort
 
+from model_server import MAXHandler, RequestError, run
+
 MODEL_ID = "speech-detector"
 MODEL_VERSION = "1.0.0"
 MAX_BODY_BYTES = 20 * 1024 * 1024
-DISCARD_LIMIT_BYTES = 64 * 1024 * 1024
 MAX_SECONDS = 600
 
 # The manifest's processing steps, in order (inputs[0].processing, then outputs[0].processing).
@@ -60,16 +52,6 @@ METADATA = {
     "source": "https://github.com/snakers4/silero-vad",
     "license": "MIT",
 }
-
-
-class RequestError(Exception):
-    """A client error: rendered as a 4xx {"status": "error", "message": ...}."""
-
-    def __init__(self, status: HTTPStatus, message: str, close: bool = False):
-        super().__init__(message)
-        self.status = status
-        self.message = message
-        self.close = close  # the connection is no longer usable (body unread or cut short)
 
 
 def decode_audio(data: bytes) -> tuple[np.ndarray, int]:
@@ -176,71 +158,35 @@ def segment(probabilities: np.ndarray, duration: float) -> list[dict]:
     ]
 
 
-def audio_field(content_type: str, body: bytes) -> bytes:
-    """The bytes of the `audio` field of a multipart/form-data body."""
-    header = f"Content-Type: {content_type}\r\nMIME-Version: 1.0\r\n\r\n".encode("latin-1")
-    message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(header + body)
-    if not message.is_multipart():
-        raise RequestError(HTTPStatus.BAD_REQUEST, "the body is not valid multipart/form-data")
-    for part in message.iter_parts():
-        if part.get_content_disposition() != "form-data" or part.get_param("name", header="content-disposition") != "audio":
-            continue
-        payload = part.get_payload(decode=True)
-        if not payload:
-            raise RequestError(HTTPStatus.BAD_REQUEST, "the audio field is empty")
-        return payload
-    raise RequestError(HTTPStatus.BAD_REQUEST, "no audio field in the form: send the WAV file as the multipart field 'audio'")
+class Handler(MAXHandler):
+    metadata = METADATA
+    version = MODEL_VERSION
+    server_version = "maxhub-speech-detector/" + MODEL_VERSION
+    max_body_bytes = MAX_BODY_BYTES
+    model: SpeechDetector  # set by run()
 
+    def post_predict(self, query: str) -> None:
+        self.send_json(HTTPStatus.OK, {"status": "ok", **self.model.detect(self.read_form_field("audio", "the WAV file"))})
 
-def swagger(host: str | None) -> dict:
-    error = {"$ref": "#/definitions/Error"}
-    document = {
-        "swagger": "2.0",
-        "info": {
-            "title": MODEL_ID,
-            "version": MODEL_VERSION,
-            "description": METADATA["description"],
-            "license": {"name": METADATA["license"]},
-        },
-        "basePath": "/",
-        "schemes": ["http"],
-        "consumes": ["multipart/form-data"],
-        "produces": ["application/json"],
-        "tags": [{"name": "model", "description": "Model information and inference"}],
-        "paths": {
-            "/model/metadata": {
-                "get": {
-                    "tags": ["model"],
-                    "summary": "Return the metadata associated with the model",
-                    "operationId": "get_metadata",
-                    "responses": {"200": {"description": "Success", "schema": {"$ref": "#/definitions/ModelMetadata"}}},
-                },
+    def predict_operation(self) -> dict:
+        error = {"$ref": "#/definitions/Error"}
+        return {
+            "summary": "Find the stretches of speech in a recording",
+            "consumes": ["multipart/form-data"],
+            "parameters": [
+                {"name": "audio", "in": "formData", "type": "file", "required": True,
+                 "description": "A PCM WAV file: 8 to 32 bit, any channel count, 8 to 48 kHz, at most 10 minutes"},
+            ],
+            "responses": {
+                "200": {"description": "Success", "schema": {"$ref": "#/definitions/ModelPredictResponse"}},
+                "400": {"description": "No audio field, not a PCM WAV file, or not multipart/form-data", "schema": error},
+                "411": {"description": "No Content-Length", "schema": error},
+                "413": {"description": "Body larger than 20 MiB", "schema": error},
             },
-            "/model/predict": {
-                "post": {
-                    "tags": ["model"],
-                    "summary": "Find the stretches of speech in a recording",
-                    "operationId": "predict",
-                    "consumes": ["multipart/form-data"],
-                    "parameters": [
-                        {"name": "audio", "in": "formData", "type": "file", "required": True,
-                         "description": "A PCM WAV file: 8 to 32 bit, any channel count, 8 to 48 kHz, at most 10 minutes"},
-                    ],
-                    "responses": {
-                        "200": {"description": "Success", "schema": {"$ref": "#/definitions/ModelPredictResponse"}},
-                        "400": {"description": "No audio field, not a PCM WAV file, or not multipart/form-data", "schema": error},
-                        "411": {"description": "No Content-Length", "schema": error},
-                        "413": {"description": "Body larger than 20 MiB", "schema": error},
-                    },
-                },
-            },
-        },
-        "definitions": {
-            "ModelMetadata": {
-                "type": "object",
-                "required": ["id", "name", "description", "type", "source", "license"],
-                "properties": {name: {"type": "string"} for name in ("id", "name", "description", "type", "source", "license")},
-            },
+        }
+
+    def predict_definitions(self) -> dict:
+        return {
             "Segment": {
                 "type": "object",
                 "required": ["start", "end", "probability"],
@@ -259,224 +205,11 @@ def swagger(host: str | None) -> dict:
                     "duration": {"type": "number", "description": "The recording's length, in seconds"},
                 },
             },
-            "Error": {
-                "type": "object",
-                "required": ["status", "message"],
-                "properties": {"status": {"type": "string", "enum": ["error"]}, "message": {"type": "string"}},
-            },
-        },
-    }
-    if host:
-        document["host"] = host
-    return document
-
-
-class Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    # Headers and body go out as separate writes; without this, Nagle holds the body back until the client acknowledges
-    # the headers (40 ms with delayed acknowledgements).
-    disable_nagle_algorithm = True
-    server_version = "maxhub-speech-detector/" + MODEL_VERSION
-    timeout = 30
-    model: SpeechDetector  # set by main()
-
-    # --- plumbing -------------------------------------------------------------------------------
-
-    def handle_one_request(self):
-        self.started = time.monotonic()
-        self.body_consumed = False
-        super().handle_one_request()
-
-    def log_request(self, code="-", size="-"):
-        pass  # one line per request is written by send_json
-
-    def log_message(self, format, *args):
-        sys.stderr.write(f"{self.log_date_time_string()} {self.client_address[0]} {format % args}\n")
-
-    def send_json(self, status: HTTPStatus, body: dict, close: bool = False) -> None:
-        data = json.dumps(body).encode("utf-8")
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        if close:
-            self.send_header("Connection", "close")
-            self.close_connection = True
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(data)
-        elapsed = (time.monotonic() - getattr(self, "started", time.monotonic())) * 1000
-        self.log_message('"%s %s" %d %d %.1fms', self.command, self.path, int(status), len(data), elapsed)
-
-    def send_error(self, code, message=None, explain=None):
-        # http.server's own errors (bad request line, header too long, ...) as JSON, not HTML.
-        status = HTTPStatus(code)
-        self.command = self.command or "-"
-        if self.request_version == "HTTP/0.9":
-            self.request_version = "HTTP/1.0"  # an unparsable request line still gets a status line and headers
-        self.path = getattr(self, "path", "-")
-        self.send_json(status, {"status": "error", "message": message or status.phrase}, close=True)
-
-    def send_problem(self, error: RequestError, close: bool = False) -> None:
-        self.send_json(error.status, {"status": "error", "message": error.message}, close=close)
-
-    def handle_expect_100(self):
-        # Refuse an oversized upload before the client sends it.
-        length = self.headers.get("Content-Length")
-        if length and length.isdigit() and int(length) > MAX_BODY_BYTES:
-            self.send_problem(RequestError(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "the body is larger than 20 MiB"), close=True)
-            return False
-        return super().handle_expect_100()
-
-    def answer_error(self, error: RequestError, body: dict) -> None:
-        if error.status == HTTPStatus.REQUEST_ENTITY_TOO_LARGE:
-            self.send_json(error.status, body, close=True)
-            self.linger()
-            return
-        # An unread body would be taken for the next request: drop it, or close the connection.
-        close = error.close or (not self.body_consumed and not self.discard_body())
-        self.send_json(error.status, body, close=close)
-
-    def linger(self) -> None:
-        """After refusing an oversized body: read what the client still sends for a moment, so that
-        closing does not reset the connection before it has read the answer."""
-        try:
-            self.wfile.flush()
-            self.connection.settimeout(2)
-            remaining = DISCARD_LIMIT_BYTES
-            while remaining > 0:
-                chunk = self.connection.recv(min(remaining, 1 << 16))
-                if not chunk:
-                    break
-                remaining -= len(chunk)
-        except OSError:
-            pass
-
-    def discard_body(self) -> bool:
-        """Reads and drops an unread request body, so that the answer is not lost to a reset
-        connection (and, under HTTP/1.1, the next request starts where it should)."""
-        self.body_consumed = True
-        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
-            return False
-        length = self.headers.get("Content-Length")
-        if length is None:
-            return True
-        if not length.strip().isdigit() or int(length) > DISCARD_LIMIT_BYTES:
-            return False
-        remaining = int(length)
-        while remaining > 0:
-            chunk = self.rfile.read(min(remaining, 1 << 16))
-            if not chunk:
-                return False
-            remaining -= len(chunk)
-        return True
-
-    def read_body(self) -> bytes:
-        self.body_consumed = True
-        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
-            raise RequestError(HTTPStatus.LENGTH_REQUIRED, "chunked bodies are not supported: send a Content-Length", close=True)
-        length = self.headers.get("Content-Length")
-        if length is None:
-            raise RequestError(HTTPStatus.LENGTH_REQUIRED, "a Content-Length header is required", close=True)
-        if not length.strip().isdigit():
-            raise RequestError(HTTPStatus.BAD_REQUEST, "the Content-Length header is not a number", close=True)
-        size = int(length)
-        if size > MAX_BODY_BYTES:
-            raise RequestError(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "the body is larger than 20 MiB", close=True)
-        body = self.rfile.read(size)
-        if len(body) != size:
-            raise RequestError(HTTPStatus.BAD_REQUEST, "the body ended before Content-Length bytes", close=True)
-        return body
-
-    def dispatch(self, method: str) -> None:
-        url = urllib.parse.urlsplit(self.path)
-        routes = {
-            "/model/metadata": {"GET": self.get_metadata},
-            "/model/predict": {"POST": self.post_predict},
-            "/swagger.json": {"GET": self.get_swagger},
         }
-        path = url.path.rstrip("/") or "/"
-        try:
-            if path not in routes:
-                raise RequestError(HTTPStatus.NOT_FOUND, f"no route {path}: see /swagger.json")
-            handlers = routes[path]
-            lookup = "GET" if method == "HEAD" else method
-            if lookup not in handlers:
-                raise RequestError(HTTPStatus.METHOD_NOT_ALLOWED, f"{method} is not allowed on {path}; use {', '.join(handlers)}")
-            handlers[lookup](url.query)
-        except RequestError as error:
-            self.answer_error(error, {"status": "error", "message": error.message})
-        except (TimeoutError, ConnectionError):
-            raise
-        except Exception as error:  # noqa: BLE001 - the server answers and keeps serving
-            self.log_message("internal error on %s %s: %s: %s", method, self.path, type(error).__name__, error)
-            self.send_json(HTTPStatus.INTERNAL_SERVER_ERROR, {"status": "error", "message": "internal error"}, close=True)
-
-    def do_GET(self):
-        self.dispatch("GET")
-
-    def do_HEAD(self):
-        self.dispatch("HEAD")
-
-    def do_POST(self):
-        self.dispatch("POST")
-
-    def do_PUT(self):
-        self.dispatch("PUT")
-
-    def do_DELETE(self):
-        self.dispatch("DELETE")
-
-    def do_PATCH(self):
-        self.dispatch("PATCH")
-
-    def do_OPTIONS(self):
-        self.dispatch("OPTIONS")
-
-    # --- routes ---------------------------------------------------------------------------------
-
-    def get_metadata(self, query: str) -> None:
-        self.send_json(HTTPStatus.OK, METADATA)
-
-    def get_swagger(self, query: str) -> None:
-        self.send_json(HTTPStatus.OK, swagger(self.headers.get("Host")))
-
-    def post_predict(self, query: str) -> None:
-        body = self.read_body()
-        content_type = self.headers.get("Content-Type", "")
-        if not content_type.lower().startswith("multipart/form-data"):
-            raise RequestError(HTTPStatus.BAD_REQUEST, "send the WAV file as multipart/form-data with the field 'audio'")
-        self.send_json(HTTPStatus.OK, {"status": "ok", **self.model.detect(audio_field(content_type, body))})
-
-
-class Server(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def handle_error(self, request, client_address):
-        # One line instead of socketserver's traceback (a client that went away mid-answer).
-        error = sys.exc_info()[1]
-        sys.stderr.write(f"{client_address[0]} connection error: {type(error).__name__}: {error}\n")
-
-
-def stop(signum, frame) -> None:
-    """SIGTERM (`podman stop`) stops the server as Ctrl-C does; as PID 1 in a container it would be ignored."""
-    raise KeyboardInterrupt
 
 
 def main() -> None:
-    folder = Path(os.environ.get("MAXHUB_MODEL_DIR") or Path(__file__).resolve().parent)
-    host = os.environ.get("HOST", "0.0.0.0")
-    port = int(os.environ.get("PORT", "5000"))
-    Handler.model = SpeechDetector(folder)
-    server = Server((host, port), Handler)
-    sys.stderr.write(f"{MODEL_ID} {MODEL_VERSION} serving {folder} on http://{host}:{port}\n")
-    sys.stderr.flush()
-    signal.signal(signal.SIGTERM, stop)
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.server_close()
+    run(Handler, SpeechDetector, f"{MODEL_ID} {MODEL_VERSION}")
 
 
 if __name__ == "__main__":

@@ -13,30 +13,25 @@ package's vocab.txt (BERT uncased WordPiece, at most 128 tokens); the model (mod
 sentence encoder, the mean pooling, the L2 normalisation and the classification head.
 
 Environment: HOST (default 0.0.0.0), PORT (default 5000), MAXHUB_MODEL_DIR (default: this folder).
-Dependencies: the standard library, numpy and onnxruntime.
+Dependencies: the standard library, numpy and onnxruntime; and model_server.py, which catalog/build.sh puts beside it.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import re
-import signal
-import sys
-import time
 import unicodedata
 import urllib.parse
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import numpy as np
 import onnxruntime as ort
 
+from model_server import MAXHandler, RequestError, run
+
 MODEL_ID = "topic-classifier"
 MODEL_VERSION = "1.0.0"
-MAX_BODY_BYTES = 10 * 1024 * 1024
-DISCARD_LIMIT_BYTES = 64 * 1024 * 1024
 MAX_TEXTS = 64
 MAX_TEXT_CHARS = 10_000
 MAX_LENGTH = 128  # tokens per text, [CLS] and [SEP] included
@@ -57,23 +52,6 @@ METADATA = {
 }
 
 
-class RequestError(Exception):
-    """A client error: rendered as a 4xx {"status": "error", "message": ...}."""
-
-    def __init__(self, status: HTTPStatus, message: str, close: bool = False):
-        super().__init__(message)
-        self.status = status
-        self.message = message
-        self.close = close  # the connection is no longer usable (body unread or cut short)
-
-
-# --- tokenization ---------------------------------------------------------------------------------
-#
-# The manifest's `tokenize` step ({vocabulary: vocab.txt, lowercase: true, max_length: 128}), written
-# to give the same ids as the `tokenizers` library with the encoder's tokenizer.json (BertNormalizer,
-# BertPreTokenizer, WordPiece, [CLS] ... [SEP] template, truncation at 128); the build compares the two.
-
-# The special tokens are recognised in the raw text, before any normalisation, as `tokenizers` does.
 SPECIAL_TOKENS = ("[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]")
 SPECIAL_PATTERN = re.compile("|".join(re.escape(token) for token in SPECIAL_TOKENS))
 
@@ -288,73 +266,43 @@ def parse_texts(body: bytes) -> list[str]:
     return texts
 
 
-def swagger(host: str | None, labels: list[str]) -> dict:
-    error = {"$ref": "#/definitions/Error"}
-    document = {
-        "swagger": "2.0",
-        "info": {
-            "title": "topic-classifier",
-            "version": MODEL_VERSION,
-            "description": METADATA["description"],
-            "license": {"name": METADATA["license"]},
-        },
-        "basePath": "/",
-        "schemes": ["http"],
-        "consumes": ["application/json"],
-        "produces": ["application/json"],
-        "tags": [{"name": "model", "description": "Model information and inference"}],
-        "paths": {
-            "/model/metadata": {
-                "get": {
-                    "tags": ["model"],
-                    "summary": "Return the metadata associated with the model",
-                    "operationId": "get_metadata",
-                    "responses": {"200": {"description": "Success", "schema": {"$ref": "#/definitions/ModelMetadata"}}},
-                },
+class Handler(MAXHandler):
+    metadata = METADATA
+    version = MODEL_VERSION
+    has_labels = True
+    consumes = ["application/json"]
+    server_version = "maxhub-topic-classifier/" + MODEL_VERSION
+    model: TopicModel  # set by run()
+
+    def post_predict(self, query: str) -> None:
+        top_k = parse_top_k(query, len(self.model.labels))
+        texts = parse_texts(self.read_body())
+        predictions = self.model.predict(texts, top_k)
+        self.send_json(HTTPStatus.OK, {"status": "ok", "predictions": predictions})
+
+    def predict_operation(self) -> dict:
+        error = {"$ref": "#/definitions/Error"}
+        labels = self.model.labels
+        return {
+            "summary": "Predict the topic of each given text",
+            "consumes": ["application/json"],
+            "parameters": [
+                {"name": "body", "in": "body", "required": True, "schema": {"$ref": "#/definitions/ModelInput"}},
+                {"name": "top_k", "in": "query", "type": "integer", "minimum": 1, "maximum": len(labels),
+                 "default": min(DEFAULT_TOP_K, len(labels)), "required": False,
+                 "description": "How many predictions to return for each text"},
+            ],
+            "responses": {
+                "200": {"description": "Success", "schema": {"$ref": "#/definitions/ModelPredictResponse"}},
+                "400": {"description": "Not JSON, no text list, not strings, too many or too long texts, or a bad top_k", "schema": error},
+                "411": {"description": "No Content-Length", "schema": error},
+                "413": {"description": "Body larger than 10 MiB", "schema": error},
             },
-            "/model/labels": {
-                "get": {
-                    "tags": ["model"],
-                    "summary": "Return the list of labels that can be predicted by the model",
-                    "operationId": "get_labels",
-                    "responses": {"200": {"description": "Success", "schema": {"$ref": "#/definitions/ModelLabels"}}},
-                },
-            },
-            "/model/predict": {
-                "post": {
-                    "tags": ["model"],
-                    "summary": "Predict the topic of each given text",
-                    "operationId": "predict",
-                    "consumes": ["application/json"],
-                    "parameters": [
-                        {"name": "body", "in": "body", "required": True, "schema": {"$ref": "#/definitions/ModelInput"}},
-                        {"name": "top_k", "in": "query", "type": "integer", "minimum": 1, "maximum": len(labels),
-                         "default": min(DEFAULT_TOP_K, len(labels)), "required": False,
-                         "description": "How many predictions to return for each text"},
-                    ],
-                    "responses": {
-                        "200": {"description": "Success", "schema": {"$ref": "#/definitions/ModelPredictResponse"}},
-                        "400": {"description": "Not JSON, no text list, not strings, too many or too long texts, or a bad top_k", "schema": error},
-                        "411": {"description": "No Content-Length", "schema": error},
-                        "413": {"description": "Body larger than 10 MiB", "schema": error},
-                    },
-                },
-            },
-        },
-        "definitions": {
-            "ModelMetadata": {
-                "type": "object",
-                "required": ["id", "name", "description", "type", "source", "license"],
-                "properties": {name: {"type": "string"} for name in ("id", "name", "description", "type", "source", "license")},
-            },
-            "ModelLabel": {
-                "type": "object",
-                "properties": {"id": {"type": "string"}, "name": {"type": "string"}},
-            },
-            "ModelLabels": {
-                "type": "object",
-                "properties": {"count": {"type": "integer"}, "labels": {"type": "array", "items": {"$ref": "#/definitions/ModelLabel"}}},
-            },
+        }
+
+    def predict_definitions(self) -> dict:
+        labels = self.model.labels
+        return {
             "ModelInput": {
                 "type": "object",
                 "required": ["text"],
@@ -389,228 +337,11 @@ def swagger(host: str | None, labels: list[str]) -> dict:
                     },
                 },
             },
-            "Error": {
-                "type": "object",
-                "required": ["status", "message"],
-                "properties": {"status": {"type": "string", "enum": ["error"]}, "message": {"type": "string"}},
-            },
-        },
-    }
-    if host:
-        document["host"] = host
-    return document
-
-
-class Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    # Headers and body go out as separate writes; without this, Nagle holds the body back until the client acknowledges
-    # the headers (40 ms with delayed acknowledgements).
-    disable_nagle_algorithm = True
-    server_version = "maxhub-topic-classifier/" + MODEL_VERSION
-    timeout = 30
-    model: TopicModel  # set by main()
-
-    # --- plumbing -------------------------------------------------------------------------------
-
-    def handle_one_request(self):
-        self.started = time.monotonic()
-        self.body_consumed = False
-        super().handle_one_request()
-
-    def log_request(self, code="-", size="-"):
-        pass  # one line per request is written by send_json
-
-    def log_message(self, format, *args):
-        sys.stderr.write(f"{self.log_date_time_string()} {self.client_address[0]} {format % args}\n")
-
-    def send_json(self, status: HTTPStatus, body: dict, close: bool = False) -> None:
-        data = json.dumps(body).encode("utf-8")
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        if close:
-            self.send_header("Connection", "close")
-            self.close_connection = True
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(data)
-        elapsed = (time.monotonic() - getattr(self, "started", time.monotonic())) * 1000
-        self.log_message('"%s %s" %d %d %.1fms', self.command, self.path, int(status), len(data), elapsed)
-
-    def send_error(self, code, message=None, explain=None):
-        # http.server's own errors (bad request line, header too long, ...) as JSON, not HTML.
-        status = HTTPStatus(code)
-        self.command = self.command or "-"
-        if self.request_version == "HTTP/0.9":
-            self.request_version = "HTTP/1.0"  # an unparsable request line still gets a status line and headers
-        self.path = getattr(self, "path", "-")
-        self.send_json(status, {"status": "error", "message": message or status.phrase}, close=True)
-
-    def send_problem(self, error: RequestError, close: bool = False) -> None:
-        self.send_json(error.status, {"status": "error", "message": error.message}, close=close)
-
-    def handle_expect_100(self):
-        # Refuse an oversized upload before the client sends it.
-        length = self.headers.get("Content-Length")
-        if length and length.isdigit() and int(length) > MAX_BODY_BYTES:
-            self.send_problem(RequestError(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "the body is larger than 10 MiB"), close=True)
-            return False
-        return super().handle_expect_100()
-
-    def answer_error(self, error: RequestError, body: dict) -> None:
-        if error.status == HTTPStatus.REQUEST_ENTITY_TOO_LARGE:
-            self.send_json(error.status, body, close=True)
-            self.linger()
-            return
-        # An unread body would be taken for the next request: drop it, or close the connection.
-        close = error.close or (not self.body_consumed and not self.discard_body())
-        self.send_json(error.status, body, close=close)
-
-    def linger(self) -> None:
-        """After refusing an oversized body: read what the client still sends for a moment, so that
-        closing does not reset the connection before it has read the answer."""
-        try:
-            self.wfile.flush()
-            self.connection.settimeout(2)
-            remaining = DISCARD_LIMIT_BYTES
-            while remaining > 0:
-                chunk = self.connection.recv(min(remaining, 1 << 16))
-                if not chunk:
-                    break
-                remaining -= len(chunk)
-        except OSError:
-            pass
-
-    def discard_body(self) -> bool:
-        """Reads and drops an unread request body, so that the answer is not lost to a reset
-        connection (and, under HTTP/1.1, the next request starts where it should)."""
-        self.body_consumed = True
-        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
-            return False
-        length = self.headers.get("Content-Length")
-        if length is None:
-            return True
-        if not length.strip().isdigit() or int(length) > DISCARD_LIMIT_BYTES:
-            return False
-        remaining = int(length)
-        while remaining > 0:
-            chunk = self.rfile.read(min(remaining, 1 << 16))
-            if not chunk:
-                return False
-            remaining -= len(chunk)
-        return True
-
-    def read_body(self) -> bytes:
-        self.body_consumed = True
-        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
-            raise RequestError(HTTPStatus.LENGTH_REQUIRED, "chunked bodies are not supported: send a Content-Length", close=True)
-        length = self.headers.get("Content-Length")
-        if length is None:
-            raise RequestError(HTTPStatus.LENGTH_REQUIRED, "a Content-Length header is required", close=True)
-        if not length.strip().isdigit():
-            raise RequestError(HTTPStatus.BAD_REQUEST, "the Content-Length header is not a number", close=True)
-        size = int(length)
-        if size > MAX_BODY_BYTES:
-            raise RequestError(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "the body is larger than 10 MiB", close=True)
-        body = self.rfile.read(size)
-        if len(body) != size:
-            raise RequestError(HTTPStatus.BAD_REQUEST, "the body ended before Content-Length bytes", close=True)
-        return body
-
-    def dispatch(self, method: str) -> None:
-        url = urllib.parse.urlsplit(self.path)
-        routes = {
-            "/model/metadata": {"GET": self.get_metadata},
-            "/model/labels": {"GET": self.get_labels},
-            "/model/predict": {"POST": self.post_predict},
-            "/swagger.json": {"GET": self.get_swagger},
         }
-        path = url.path.rstrip("/") or "/"
-        try:
-            if path not in routes:
-                raise RequestError(HTTPStatus.NOT_FOUND, f"no route {path}: see /swagger.json")
-            handlers = routes[path]
-            lookup = "GET" if method == "HEAD" else method
-            if lookup not in handlers:
-                raise RequestError(HTTPStatus.METHOD_NOT_ALLOWED, f"{method} is not allowed on {path}; use {', '.join(handlers)}")
-            handlers[lookup](url.query)
-        except RequestError as error:
-            self.answer_error(error, {"status": "error", "message": error.message})
-        except (TimeoutError, ConnectionError):
-            raise
-        except Exception as error:  # noqa: BLE001 - the server answers and keeps serving
-            self.log_message("internal error on %s %s: %s: %s", method, self.path, type(error).__name__, error)
-            self.send_json(HTTPStatus.INTERNAL_SERVER_ERROR, {"status": "error", "message": "internal error"}, close=True)
-
-    def do_GET(self):
-        self.dispatch("GET")
-
-    def do_HEAD(self):
-        self.dispatch("HEAD")
-
-    def do_POST(self):
-        self.dispatch("POST")
-
-    def do_PUT(self):
-        self.dispatch("PUT")
-
-    def do_DELETE(self):
-        self.dispatch("DELETE")
-
-    def do_PATCH(self):
-        self.dispatch("PATCH")
-
-    def do_OPTIONS(self):
-        self.dispatch("OPTIONS")
-
-    # --- routes ---------------------------------------------------------------------------------
-
-    def get_metadata(self, query: str) -> None:
-        self.send_json(HTTPStatus.OK, METADATA)
-
-    def get_labels(self, query: str) -> None:
-        labels = [{"id": str(index), "name": name} for index, name in enumerate(self.model.labels)]
-        self.send_json(HTTPStatus.OK, {"count": len(labels), "labels": labels})
-
-    def get_swagger(self, query: str) -> None:
-        self.send_json(HTTPStatus.OK, swagger(self.headers.get("Host"), self.model.labels))
-
-    def post_predict(self, query: str) -> None:
-        top_k = parse_top_k(query, len(self.model.labels))
-        texts = parse_texts(self.read_body())
-        predictions = self.model.predict(texts, top_k)
-        self.send_json(HTTPStatus.OK, {"status": "ok", "predictions": predictions})
-
-
-class Server(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def handle_error(self, request, client_address):
-        # One line instead of socketserver's traceback (a client that went away mid-answer).
-        error = sys.exc_info()[1]
-        sys.stderr.write(f"{client_address[0]} connection error: {type(error).__name__}: {error}\n")
-
-
-def stop(signum, frame) -> None:
-    """SIGTERM (`podman stop`) stops the server as Ctrl-C does; as PID 1 in a container it would be ignored."""
-    raise KeyboardInterrupt
 
 
 def main() -> None:
-    folder = Path(os.environ.get("MAXHUB_MODEL_DIR") or Path(__file__).resolve().parent)
-    host = os.environ.get("HOST", "0.0.0.0")
-    port = int(os.environ.get("PORT", "5000"))
-    Handler.model = TopicModel(folder)
-    server = Server((host, port), Handler)
-    sys.stderr.write(f"{MODEL_ID} {MODEL_VERSION} serving {folder} on http://{host}:{port}\n")
-    sys.stderr.flush()
-    signal.signal(signal.SIGTERM, stop)
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.server_close()
+    run(Handler, TopicModel, f"{MODEL_ID} {MODEL_VERSION}")
 
 
 if __name__ == "__main__":

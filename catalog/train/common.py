@@ -3,7 +3,9 @@ metrics, and rendering a package's maxhub.yaml from its template."""
 
 from __future__ import annotations
 
+import importlib.util
 import re
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -31,6 +33,17 @@ def logistic_regression(**options):
     from sklearn.linear_model import LogisticRegression
 
     return LogisticRegression(solver="newton-cholesky", tol=1e-12, max_iter=1_000, **options)
+
+
+def load_server_module(package: Path):
+    """The package's serve.py, imported without starting it: its processing is the reference the claims are measured
+    through. Its folder goes first on the import path, for the model_server.py build.sh puts beside it."""
+    sys.dont_write_bytecode = True
+    sys.path.insert(0, str(package))
+    spec = importlib.util.spec_from_file_location(f"{package.name.replace('-', '_')}_serve", package / "serve.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def write_if_changed(path: Path, data: bytes | str) -> bool:

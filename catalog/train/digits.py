@@ -11,7 +11,6 @@ Usage: python digits.py PACKAGE_DIR
 
 from __future__ import annotations
 
-import importlib.util
 import io
 import sys
 from pathlib import Path
@@ -28,15 +27,6 @@ import common
 
 NAME = "digits-classifier"
 VERSION = "1.0.0"
-
-
-def load_server_module(package: Path):
-    """serve.py of the package, imported without starting it (its preprocessing is the reference)."""
-    sys.dont_write_bytecode = True
-    spec = importlib.util.spec_from_file_location("digits_serve", package / "serve.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def render_png(pixels: np.ndarray) -> bytes:
@@ -84,7 +74,7 @@ def main(package: Path) -> None:
     common.write_if_changed(package / "eval" / "digits-test.csv", "\n".join(rows) + "\n")
 
     # Measure through the served path: PNG bytes -> serve.py preprocessing -> the ONNX model.
-    server = load_server_module(package)
+    server = common.load_server_module(package)
     session = ort.InferenceSession(onnx_bytes, providers=["CPUExecutionProvider"])
     predicted = []
     for index in range(len(y_test)):

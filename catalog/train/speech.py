@@ -180,15 +180,6 @@ def make_clip(index: int, rng: np.random.Generator, work: Path) -> tuple[np.ndar
     return mixed, read_wav(speech_file), f"{utterances} utterances, {note}"
 
 
-def load_server_module(package: Path):
-    """serve.py of the package, imported without starting it (its decoding and segmentation are the reference)."""
-    sys.dont_write_bytecode = True
-    spec = importlib.util.spec_from_file_location("speech_serve", package / "serve.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def frames_of(spans: list[tuple[float, float]], count: int) -> np.ndarray:
     """Speech per 10 ms frame: a frame is speech when its middle lies in a span."""
     middles = (np.arange(count) + 0.5) * FRAME_SECONDS
@@ -234,7 +225,7 @@ def main(package: Path) -> None:
     common.write_if_changed(package / "eval" / "speech-test.csv", "\n".join(rows) + "\n")
 
     # Measure through the served path: WAV bytes -> serve.py's decoding, the model, its segmentation.
-    server = load_server_module(package)
+    server = common.load_server_module(package)
     detector = server.SpeechDetector(package)
     true_positive = false_positive = false_negative = 0
     for row in rows[1:]:

@@ -279,15 +279,6 @@ def copy_models(package: Path) -> None:
 # --- measuring -------------------------------------------------------------------------------------
 
 
-def load_server_module(package: Path):
-    """serve.py of the package, imported without starting it (its pipeline is the reference)."""
-    sys.dont_write_bytecode = True
-    spec = importlib.util.spec_from_file_location("text_reader_serve", package / "serve.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def levenshtein(first: str, second: str) -> int:
     """Edit distance over Unicode code points (insertions, deletions and substitutions cost 1)."""
     previous = list(range(len(second) + 1))
@@ -302,7 +293,7 @@ def levenshtein(first: str, second: str) -> int:
 def measure(package: Path, rows: list[tuple[str, str]]) -> tuple[dict[str, float], list[tuple[str, str, str]]]:
     """cer and accuracy of the server's answers: the predictions' texts joined with one space,
     compared with the label as it is. Returns the metrics and the (image, label, read) misses."""
-    server = load_server_module(package)
+    server = common.load_server_module(package)
     reader = server.TextReader(package)
     distance = length = exact = 0
     misses = []

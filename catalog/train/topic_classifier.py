@@ -188,15 +188,6 @@ def load_sentences() -> tuple[list[str], list[tuple[str, str]], list[tuple[str, 
     return topics, train, test
 
 
-def load_server_module(package: Path):
-    """serve.py of the package, imported without starting it (its tokenizer and model class are the reference)."""
-    sys.dont_write_bytecode = True
-    spec = importlib.util.spec_from_file_location("topic_serve", package / "serve.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 # --- the ONNX graph ---------------------------------------------------------------------------------
 
 
@@ -439,7 +430,7 @@ def main(package: Path) -> None:
     topics, train, test = load_sentences()
 
     common.write_if_changed(package / "vocab.txt", files["vocab.txt"])
-    server = load_server_module(package)
+    server = common.load_server_module(package)
     checked = check_tokenizer(server, files["tokenizer.json"], files["vocab.txt"],
                               [text for text, _ in train + test] + [text for triple in PARAPHRASES for text in triple] + TOKENIZER_CASES)
     tokenizer = server.WordPieceTokenizer(package / "vocab.txt", lowercase=True, max_length=MAX_LENGTH)

@@ -14,34 +14,28 @@ and `probabilities` (FP32 [N, 3]), or only the outputs the request's `outputs` l
 Errors are {"error": "..."}: 400 for a bad request, 404 for an unknown model or route.
 
 Environment: HOST (default 0.0.0.0), PORT (default 8080), MAXHUB_MODEL_DIR (default: this folder).
-Dependencies: the standard library, numpy and onnxruntime.
+Dependencies: the standard library, numpy and onnxruntime; and model_server.py, which catalog/build.sh puts beside it.
 """
 
 from __future__ import annotations
 
 import json
 import math
-import os
 import re
-import signal
-import sys
-import time
-import urllib.parse
 import uuid
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import numpy as np
 import onnxruntime as ort
+
+from model_server import ModelHandler, RequestError, run
 
 MODEL_NAME = "wine-classifier"
 MODEL_VERSION = "1.0.0"
 SERVER_NAME = "maxhub-oip"
 N_FEATURES = 13
 N_CLASSES = 3
-MAX_BODY_BYTES = 10 * 1024 * 1024
-DISCARD_LIMIT_BYTES = 64 * 1024 * 1024
 NUMERIC_DATATYPES = {"FP16", "FP32", "FP64", "INT8", "INT16", "INT32", "INT64", "UINT8", "UINT16", "UINT32", "UINT64"}
 
 INPUTS = [{"name": "input", "datatype": "FP32", "shape": [-1, N_FEATURES]}]
@@ -50,16 +44,6 @@ OUTPUTS = [
     {"name": "probabilities", "datatype": "FP32", "shape": [-1, N_CLASSES]},
 ]
 MODEL_ROUTE = re.compile(r"^/v2/models/(?P<name>[^/]+)(?:/versions/(?P<version>[^/]+))?(?P<action>/ready|/infer)?$")
-
-
-class RequestError(Exception):
-    """A client error: rendered as {"error": message} with its status."""
-
-    def __init__(self, status: HTTPStatus, message: str, close: bool = False):
-        super().__init__(message)
-        self.status = status
-        self.message = message
-        self.close = close  # the connection is no longer usable (body unread or cut short)
 
 
 def bad_request(message: str) -> RequestError:
@@ -160,118 +144,17 @@ class WineModel:
         }
 
 
-class Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    # Headers and body go out as separate writes; without this, Nagle holds the body back until the client acknowledges
-    # the headers (40 ms with delayed acknowledgements).
-    disable_nagle_algorithm = True
+class Handler(ModelHandler):
     server_version = "maxhub-wine-classifier/" + MODEL_VERSION
-    timeout = 30
-    model: WineModel  # set by main()
+    model: WineModel  # set by run()
 
-    # --- plumbing -------------------------------------------------------------------------------
-
-    def handle_one_request(self):
-        self.started = time.monotonic()
-        self.body_consumed = False
-        super().handle_one_request()
-
-    def log_request(self, code="-", size="-"):
-        pass  # one line per request is written by send_json
-
-    def log_message(self, format, *args):
-        sys.stderr.write(f"{self.log_date_time_string()} {self.client_address[0]} {format % args}\n")
-
-    def send_json(self, status: HTTPStatus, body: dict, close: bool = False) -> None:
-        data = json.dumps(body).encode("utf-8")
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        if close:
-            self.send_header("Connection", "close")
-            self.close_connection = True
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(data)
-        elapsed = (time.monotonic() - getattr(self, "started", time.monotonic())) * 1000
-        self.log_message('"%s %s" %d %d %.1fms', self.command, getattr(self, "path", "-"), int(status), len(data), elapsed)
-
-    def send_error(self, code, message=None, explain=None):
-        # http.server's own errors (bad request line, header too long, ...) as JSON, not HTML.
-        status = HTTPStatus(code)
-        self.command = self.command or "-"
-        if self.request_version == "HTTP/0.9":
-            self.request_version = "HTTP/1.0"  # an unparsable request line still gets a status line and headers
-        self.send_json(status, {"error": message or status.phrase}, close=True)
-
-    def handle_expect_100(self):
-        # Refuse an oversized request before the client sends it.
-        length = self.headers.get("Content-Length")
-        if length and length.isdigit() and int(length) > MAX_BODY_BYTES:
-            self.send_json(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, {"error": "the body is larger than 10 MiB"}, close=True)
-            return False
-        return super().handle_expect_100()
-
-    def answer_error(self, error: RequestError, body: dict) -> None:
-        if error.status == HTTPStatus.REQUEST_ENTITY_TOO_LARGE:
-            self.send_json(error.status, body, close=True)
-            self.linger()
-            return
-        # An unread body would be taken for the next request: drop it, or close the connection.
-        close = error.close or (not self.body_consumed and not self.discard_body())
-        self.send_json(error.status, body, close=close)
-
-    def linger(self) -> None:
-        """After refusing an oversized body: read what the client still sends for a moment, so that
-        closing does not reset the connection before it has read the answer."""
-        try:
-            self.wfile.flush()
-            self.connection.settimeout(2)
-            remaining = DISCARD_LIMIT_BYTES
-            while remaining > 0:
-                chunk = self.connection.recv(min(remaining, 1 << 16))
-                if not chunk:
-                    break
-                remaining -= len(chunk)
-        except OSError:
-            pass
-
-    def discard_body(self) -> bool:
-        """Reads and drops an unread request body, so that the answer is not lost to a reset
-        connection (and, under HTTP/1.1, the next request starts where it should)."""
-        self.body_consumed = True
-        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
-            return False
-        length = self.headers.get("Content-Length")
-        if length is None:
-            return True
-        if not length.strip().isdigit() or int(length) > DISCARD_LIMIT_BYTES:
-            return False
-        remaining = int(length)
-        while remaining > 0:
-            chunk = self.rfile.read(min(remaining, 1 << 16))
-            if not chunk:
-                return False
-            remaining -= len(chunk)
-        return True
+    def error_body(self, message: str) -> dict:
+        return {"error": message}
 
     def read_json(self) -> dict:
-        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
-            raise RequestError(HTTPStatus.LENGTH_REQUIRED, "chunked bodies are not supported: send a Content-Length", close=True)
         if self.headers.get("Inference-Header-Content-Length") is not None:
             raise bad_request("the binary tensor data extension is not supported: send JSON")
-        self.body_consumed = True
-        length = self.headers.get("Content-Length")
-        if length is None:
-            raise RequestError(HTTPStatus.LENGTH_REQUIRED, "a Content-Length header is required", close=True)
-        if not length.strip().isdigit():
-            raise RequestError(HTTPStatus.BAD_REQUEST, "the Content-Length header is not a number", close=True)
-        size = int(length)
-        if size > MAX_BODY_BYTES:
-            raise RequestError(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "the body is larger than 10 MiB", close=True)
-        body = self.rfile.read(size)
-        if len(body) != size:
-            raise RequestError(HTTPStatus.BAD_REQUEST, "the body ended before Content-Length bytes", close=True)
+        body = self.read_body()
         try:
             request = json.loads(body)
         except (UnicodeDecodeError, json.JSONDecodeError) as error:
@@ -279,21 +162,6 @@ class Handler(BaseHTTPRequestHandler):
         if not isinstance(request, dict):
             raise bad_request("the body must be a JSON object")
         return request
-
-    def dispatch(self, method: str) -> None:
-        path = urllib.parse.urlsplit(self.path).path
-        try:
-            handler, allowed = self.route(path.rstrip("/") or "/")
-            if method not in allowed and not (method == "HEAD" and "GET" in allowed):
-                raise RequestError(HTTPStatus.METHOD_NOT_ALLOWED, f"{method} is not allowed on {path}; use {', '.join(allowed)}")
-            handler()
-        except RequestError as error:
-            self.answer_error(error, {"error": error.message})
-        except (TimeoutError, ConnectionError):
-            raise
-        except Exception as error:  # noqa: BLE001 - the server answers and keeps serving
-            self.log_message("internal error on %s %s: %s: %s", method, self.path, type(error).__name__, error)
-            self.send_json(HTTPStatus.INTERNAL_SERVER_ERROR, {"error": "internal error"}, close=True)
 
     def route(self, path: str):
         """(handler, allowed methods) for a path, or a 404."""
@@ -316,39 +184,18 @@ class Handler(BaseHTTPRequestHandler):
             return self.get_model_ready, ["GET"]
         return self.get_model_metadata, ["GET"]
 
-    def do_GET(self):
-        self.dispatch("GET")
-
-    def do_HEAD(self):
-        self.dispatch("HEAD")
-
-    def do_POST(self):
-        self.dispatch("POST")
-
-    def do_PUT(self):
-        self.dispatch("PUT")
-
-    def do_DELETE(self):
-        self.dispatch("DELETE")
-
-    def do_PATCH(self):
-        self.dispatch("PATCH")
-
-    def do_OPTIONS(self):
-        self.dispatch("OPTIONS")
-
     # --- routes ---------------------------------------------------------------------------------
 
-    def get_live(self) -> None:
+    def get_live(self, query: str) -> None:
         self.send_json(HTTPStatus.OK, {"live": True})
 
-    def get_ready(self) -> None:
+    def get_ready(self, query: str) -> None:
         self.send_json(HTTPStatus.OK, {"ready": True})
 
-    def get_server_metadata(self) -> None:
+    def get_server_metadata(self, query: str) -> None:
         self.send_json(HTTPStatus.OK, {"name": SERVER_NAME, "version": MODEL_VERSION, "extensions": []})
 
-    def get_model_metadata(self) -> None:
+    def get_model_metadata(self, query: str) -> None:
         self.send_json(HTTPStatus.OK, {
             "name": MODEL_NAME,
             "versions": [MODEL_VERSION],
@@ -357,42 +204,15 @@ class Handler(BaseHTTPRequestHandler):
             "outputs": OUTPUTS,
         })
 
-    def get_model_ready(self) -> None:
+    def get_model_ready(self, query: str) -> None:
         self.send_json(HTTPStatus.OK, {"name": MODEL_NAME, "ready": True})
 
-    def post_infer(self) -> None:
+    def post_infer(self, query: str) -> None:
         self.send_json(HTTPStatus.OK, self.model.infer(self.read_json()))
 
 
-class Server(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def handle_error(self, request, client_address):
-        # One line instead of socketserver's traceback (a client that went away mid-answer).
-        error = sys.exc_info()[1]
-        sys.stderr.write(f"{client_address[0]} connection error: {type(error).__name__}: {error}\n")
-
-
-def stop(signum, frame) -> None:
-    """SIGTERM (`podman stop`) stops the server as Ctrl-C does; as PID 1 in a container it would be ignored."""
-    raise KeyboardInterrupt
-
-
 def main() -> None:
-    folder = Path(os.environ.get("MAXHUB_MODEL_DIR") or Path(__file__).resolve().parent)
-    host = os.environ.get("HOST", "0.0.0.0")
-    port = int(os.environ.get("PORT", "8080"))
-    Handler.model = WineModel(folder)
-    server = Server((host, port), Handler)
-    sys.stderr.write(f"{MODEL_NAME} {MODEL_VERSION} serving {folder} on http://{host}:{port}\n")
-    sys.stderr.flush()
-    signal.signal(signal.SIGTERM, stop)
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.server_close()
+    run(Handler, WineModel, f"{MODEL_NAME} {MODEL_VERSION}", default_port=8080)
 
 
 if __name__ == "__main__":

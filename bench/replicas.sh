@@ -23,7 +23,8 @@ cleanup() {
     rm -rf "$WORK"
 }
 
-# PostgreSQL in WORK, on a free port.
+# PostgreSQL in WORK, on a free port; how long initdb and the start take is printed at the end.
+pg_started=$(date +%s.%N)
 mkdir -p "$WORK/postgres"
 [ "$(id -u)" = 0 ] && chown postgres:postgres "$WORK/postgres" "$WORK"
 "${as_postgres[@]}" "$PG_BIN/initdb" -D "$WORK/postgres/data" -U maxhub -A trust -E UTF8 --locale=C.UTF-8 --no-sync > /dev/null
@@ -35,6 +36,7 @@ PG_PID=$!
 trap cleanup EXIT
 for _ in $(seq 1 200); do "$PG_BIN/pg_isready" -q -h 127.0.0.1 -p "$PG_PORT" && break; sleep 0.05; done
 "$PG_BIN/createdb" -h 127.0.0.1 -p "$PG_PORT" -U maxhub maxhub
+pg_seconds=$(echo "$(date +%s.%N) - $pg_started" | bc -l)
 DATABASE="postgres://maxhub@127.0.0.1:$PG_PORT/maxhub"
 
 # replica N: starts the Nth replica, with a data folder of its own, on the shared catalog; its URL in REPLICA_URLS[N].
@@ -85,3 +87,4 @@ echo
 echo "wrk -t2 -c32 -d$DURATION through nginx, $MODELS models on one PostgreSQL catalog, $(nproc) cores:"
 printf '  GET /api/v1/models         1 replica %9s req/s   3 replicas %9s req/s   (%.2fx)\n' "$one_list" "$three_list" "$(echo "$three_list / $one_list" | bc -l)"
 printf '  GET /api/v1/models?q=wine  1 replica %9s req/s   3 replicas %9s req/s   (%.2fx)\n' "$one_search" "$three_search" "$(echo "$three_search / $one_search" | bc -l)"
+printf '  PostgreSQL: initdb, start and createdb took %.2f s\n' "$pg_seconds"

@@ -23,7 +23,7 @@ MAXHUB := .build/debug/maxhub
 # The binary `make images` puts in the hub's image (.build/release/maxhub after `swift build -c release`).
 HUB_BINARY ?= $(MAXHUB)
 
-.PHONY: all run run-cluster test fuzz fuzz-smoke build catalog deps test-deps bench-deps venv schema web spdx bench bench-hash bench-pack bench-hub bench-pull bench-publish bench-parallel bench-peers bench-s3 bench-signing bench-replicas bench-catalog images image-deps faults clean help
+.PHONY: all run run-cluster test fuzz fuzz-smoke build catalog deps test-deps bench-deps venv schema web spdx bench bench-hash bench-pack bench-hub bench-pull bench-publish bench-parallel bench-peers bench-s3 bench-signing bench-replicas bench-catalog bench-oci images image-deps faults clean help
 
 all: build
 
@@ -177,6 +177,12 @@ bench-replicas: deps bench-deps venv
 	@$(MAKE) --no-print-directory deps SYSTEM_PACKAGES="postgresql"
 	$(SWIFT) build -c release --product maxhub
 	bench/replicas.sh
+
+## oras pull of 1 GiB and podman pull of a serving image, from maxhub's /v2/ and from Debian's docker-registry.
+bench-oci: deps bench-deps venv
+	@$(MAKE) --no-print-directory deps SYSTEM_PACKAGES="docker-registry podman"
+	$(SWIFT) build -c release --product maxhub
+	bench/oci.sh
 
 ## Each catalog package: its archive's size, the time from maxhub run to ready, and one prediction's latency.
 bench-catalog: deps bench-deps catalog

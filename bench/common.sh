@@ -19,6 +19,16 @@ seconds() {
     echo "$elapsed"
 }
 
+# timed NAME COMMAND...: `seconds` after the page cache's dirty pages reached the disk, so that no step pays for the
+# writeback of the one before it.
+timed() { sync; seconds "$@"; }
+
+# median VALUES...: the middle value (the mean of the two middle ones for an even count).
+median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+# ratio A B [SCALE]: A / B with SCALE decimals (2).
+ratio() { echo "scale=${3:-2}; $1 / $2" | bc -l; }
+
 # rate BYTES SECONDS: MB/s.
 rate() { echo "scale=1; $1 / 1000000 / $2" | bc -l; }
 

@@ -74,3 +74,24 @@ stop_nginx() {
     [ -n "${NGINX_PID:-}" ] && kill "$NGINX_PID" 2>/dev/null && wait "$NGINX_PID" 2>/dev/null || true
     NGINX_PID=
 }
+
+# start_registry: Debian's docker-registry (distribution 2.8, $REGISTRY) on a free loopback port, storing in
+# WORK/registry; sets REGISTRY_PID and REGISTRY_HOST. stop_registry stops it.
+REGISTRY=${REGISTRY:-/usr/bin/docker-registry}
+stop_registry() { [ -n "${REGISTRY_PID:-}" ] && kill "$REGISTRY_PID" 2>/dev/null && wait "$REGISTRY_PID" 2>/dev/null || true; REGISTRY_PID=; }
+start_registry() {
+    local port
+    port=$(free_port)
+    mkdir -p "$WORK/registry"
+    cat > "$WORK/registry.yml" <<YAML
+version: 0.1
+log: {level: error, accesslog: {disabled: true}}
+storage: {filesystem: {rootdirectory: $WORK/registry}, delete: {enabled: true}}
+http: {addr: 127.0.0.1:$port}
+YAML
+    "$REGISTRY" serve "$WORK/registry.yml" > "$WORK/registry.log" 2>&1 &
+    REGISTRY_PID=$!
+    REGISTRY_HOST=127.0.0.1:$port
+    for _ in $(seq 1 100); do curl -sf -o /dev/null "http://$REGISTRY_HOST/v2/" && return; sleep 0.1; done
+    echo "the registry did not start:" >&2; cat "$WORK/registry.log" >&2; exit 1
+}

@@ -17,14 +17,7 @@ SIZE_MIB=${SIZE_MIB:-1024}
 RUNS=${RUNS:-3}
 PEERS_PYTHON=${PEERS_PYTHON:-$ROOT/.venv-peers/bin/python}
 [ -x "$PEERS_PYTHON" ] || { echo "set up the peers first: make bench-peers" >&2; exit 1; }
-REGISTRY=${REGISTRY:-/usr/bin/docker-registry}
 
-# median VALUES...: the middle value (the mean of the two middle ones for an even count).
-median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-ratio() { echo "scale=2; $1 / $2" | bc -l; }
-# timed NAME COMMAND...: `seconds` after the page cache's dirty pages reached the disk, so that no step pays for the
-# writeback of the one before it.
-timed() { sync; seconds "$@"; }
 
 cleanup() { stop_hub; stop_nginx; stop_registry; stop_mlflow; rm -rf "$WORK"; }
 trap cleanup EXIT
@@ -74,23 +67,6 @@ stop_nginx
 rm -rf "$WORK/static" "$WORK/fetched"
 
 # ---- oras-py against distribution
-stop_registry() { [ -n "${REGISTRY_PID:-}" ] && kill "$REGISTRY_PID" 2>/dev/null && wait "$REGISTRY_PID" 2>/dev/null || true; REGISTRY_PID=; }
-start_registry() {
-    local port
-    port=$(free_port)
-    mkdir -p "$WORK/registry"
-    cat > "$WORK/registry.yml" <<YAML
-version: 0.1
-log: {level: error, accesslog: {disabled: true}}
-storage: {filesystem: {rootdirectory: $WORK/registry}, delete: {enabled: true}}
-http: {addr: 127.0.0.1:$port}
-YAML
-    "$REGISTRY" serve "$WORK/registry.yml" > "$WORK/registry.log" 2>&1 &
-    REGISTRY_PID=$!
-    REGISTRY_HOST=127.0.0.1:$port
-    for _ in $(seq 1 100); do curl -sf -o /dev/null "http://$REGISTRY_HOST/v2/" && return; sleep 0.1; done
-    echo "the registry did not start:" >&2; cat "$WORK/registry.log" >&2; exit 1
-}
 oras_push=(); oras_pull=()
 for run in $(seq 1 "$RUNS"); do
     rm -rf "$WORK/registry" "$WORK/oras-out"

@@ -12,9 +12,6 @@ RUNS=${RUNS:-3}
 WEED=${WEED:-$ROOT/.venv/bin/weed}
 [ -x "$WEED" ] || { echo "no SeaweedFS: make venv" >&2; exit 1; }
 
-median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-ratio() { echo "scale=2; $1 / $2" | bc -l; }
-timed() { sync; seconds "$@"; }
 
 # start_seaweed: SeaweedFS on loopback with its S3 gateway (SigV4 for one identity); sets S3_ENDPOINT and WEED_PID.
 start_seaweed() {

@@ -11,8 +11,6 @@ SIZE_MIB=${SIZE_MIB:-1024}
 RUNS=${RUNS:-3}
 TOOL=${MODEL_SIGNING:-$ROOT/.venv/bin/model_signing}
 
-median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-ratio() { echo "scale=4; $1 / $2" | bc -l; }
 request() { curl -s -o /dev/null -w '%{time_total}' "$@"; }
 
 bench_package "$WORK/package" bench-signing signing
@@ -50,12 +48,12 @@ p=$(median "${pull[@]}"); b=$(median "${bundle[@]}"); k=$(median "${keys[@]}")
 echo
 echo "signed approvals, ${SIZE_MIB} MiB package, median of $RUNS runs"
 printf '  approve (CLI, end to end)       %8.4f s\n' "$a"
-printf '  of which the hub signing        %8.6f s   (%.4f of the approval)\n' "$s" "$(ratio "$s" "$a")"
-printf '  a request that does no work     %8.6f s   (signing / that: %.2f)\n' "$f" "$(ratio "$s" "$f")"
+printf '  of which the hub signing        %8.6f s   (%.4f of the approval)\n' "$s" "$(ratio "$s" "$a" 4)"
+printf '  a request that does no work     %8.6f s   (signing / that: %.2f)\n' "$f" "$(ratio "$s" "$f" 4)"
 printf '  pull into an empty cache        %8.4f s\n' "$p"
 printf '  + GET the bundle                %8.6f s\n' "$b"
-printf '  + GET the keys (first contact)  %8.6f s   (both: %.4f of the pull)\n' "$k" "$(ratio "$(echo "$b + $k" | bc -l)" "$p")"
+printf '  + GET the keys (first contact)  %8.6f s   (both: %.4f of the pull)\n' "$k" "$(ratio "$(echo "$b + $k" | bc -l)" "$p" 4)"
 if [ ${#tool[@]} -gt 0 ]; then
     t=$(median "${tool[@]}")
-    printf '  model_signing verify (rehash)   %8.4f s   (%.2f x the pull)\n' "$t" "$(ratio "$t" "$p")"
+    printf '  model_signing verify (rehash)   %8.4f s   (%.2f x the pull)\n' "$t" "$(ratio "$t" "$p" 4)"
 fi

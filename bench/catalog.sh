@@ -43,7 +43,7 @@ for manifest in "$ROOT"/catalog/*/maxhub.yaml; do
     package=$(basename "$(dirname "$manifest")")
     "$MAXHUB" pull "$package" > /dev/null
     size=$(awk -v bytes="$(curl -sf "$HUB_URL/api/v1/models/$package" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["versions"][0]["archive"]["size"])')" \
-        'BEGIN { printf "%.1f MB", bytes / 1e6 }')
+        'BEGIN { if (bytes < 1e6) printf "%.1f kB", bytes / 1e3; else printf "%.1f MB", bytes / 1e6 }')
     start=$(date +%s.%N)
     url=$(PATH="$PYTHON_BIN:$PATH" "$MAXHUB" run "$package" --runtime process --port 0 --detach 2> "$WORK/run.err") ||
         { cat "$WORK/run.err" >&2; exit 1; }

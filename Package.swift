@@ -153,6 +153,7 @@ let package = Package(
                 "MaxhubStore", "MaxhubCore", "MaxhubJSON", "MaxhubTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
         .testTarget(

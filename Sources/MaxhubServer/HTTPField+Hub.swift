@@ -18,6 +18,7 @@ extension HTTPField.Name {
     /// RFC 8288 links: the next page of `tags/list`.
     static let registryLink = HTTPField.Name("Link")!
     static let ociSubject = HTTPField.Name("OCI-Subject")!
+    static let ociFiltersApplied = HTTPField.Name("OCI-Filters-Applied")!
 }
 
 extension Digest {

@@ -113,7 +113,7 @@ extension RegistryController {
         }
         let push = ManifestPush(
             manifest: PushedManifest(repository: repository.path, digest: digest, mediaType: mediaType, body: bytes, pushedBy: pusher.user, pushedAt: Date()),
-            blobs: checked.blobs.map(\.digest), manifests: checked.manifests, tag: tag)
+            blobs: checked.blobs.map(\.digest), manifests: checked.manifests, tag: tag, subject: checked.subject)
         let stored: Bool
         do {
             stored = try await catalog.pushManifest(push)
@@ -189,9 +189,49 @@ extension RegistryController {
             : try await downloads.download(digest, request: request, context: readerContext, accessChecked: true)
     }
 
+    /// `GET /v2/REPO/referrers/DIGEST`: an OCI index of the manifests pushed to the repository whose `subject` is the
+    /// digest (empty when there are none), each with its artifact type (its own, else its config's media type) and
+    /// annotations; `?artifactType=` keeps those of one type and says so in `OCI-Filters-Applied`.
+    func referrers(_ repository: String, digest text: String, request: Request) async throws -> Response {
+        guard let subject = try? Digest(parsing: text) else {
+            throw RegistryError(status: .badRequest, code: "DIGEST_INVALID", message: "\(text) is not a sha256 digest")
+        }
+        let wanted = request.query("artifactType")
+        var descriptors: [ReferrerDescriptor] = []
+        for manifest in try await catalog.referrers(of: subject, in: repository) {
+            let body = try? JSONDecoder().decode(RegistryPush.Body.self, from: Data(manifest.body))
+            let descriptor = ReferrerDescriptor(
+                mediaType: manifest.mediaType, digest: manifest.digest.description, size: manifest.body.count,
+                artifactType: body?.artifactType ?? body?.config?.mediaType, annotations: body?.annotations)
+            if wanted == nil || descriptor.artifactType == wanted { descriptors.append(descriptor) }
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let index = ReferrerIndex(manifests: descriptors)
+        var headers = HTTPFields()
+        headers[.contentType] = index.mediaType
+        if wanted != nil { headers[.ociFiltersApplied] = "artifactType" }
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(index))))
+    }
+
     func pushedTags(_ repository: RegistryPush.Repository, request: Request) async throws -> Response {
         let tags = try await catalog.pushedTags(in: repository.path)
         guard !tags.isEmpty else { throw RegistryError(status: .notFound, code: "NAME_UNKNOWN", message: "nothing was pushed to \(repository.path)") }
         return try Self.tagList(repository.path, tags, request: request)
     }
+}
+
+/// What the referrers API answers: an OCI image index of descriptors.
+struct ReferrerIndex: Encodable {
+    var schemaVersion = 2
+    var mediaType = "application/vnd.oci.image.index.v1+json"
+    var manifests: [ReferrerDescriptor]
+}
+
+struct ReferrerDescriptor: Encodable {
+    var mediaType: String
+    var digest: String
+    var size: Int
+    var artifactType: String?
+    var annotations: [String: String]?
 }

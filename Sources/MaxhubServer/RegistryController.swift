@@ -142,7 +142,7 @@ struct RegistryController<Catalog: CatalogStore, Blobs: BlobStore> {
         let segments = context.parameters.getCatchAll().map(String.init)
         if segments == ["token"], request.method == .get { return try await token(request, context: context) }
         if segments.isEmpty { return try await base(request, context: context) }
-        guard let split = segments.lastIndex(where: { ["manifests", "blobs", "tags"].contains($0) }), split > 0 else {
+        guard let split = segments.lastIndex(where: { ["manifests", "blobs", "tags", "referrers"].contains($0) }), split > 0 else {
             throw RegistryError(status: .notFound, code: "NAME_UNKNOWN", message: "no such registry route")
         }
         let path = segments[..<split].joined(separator: "/")
@@ -167,6 +167,10 @@ struct RegistryController<Catalog: CatalogStore, Blobs: BlobStore> {
         }
         try requireRead(request, context, name: path)
         let repository = try RegistryPush.Repository(path)
+        if rest.first == "referrers", rest.count == 2 {
+            // A model's own repository takes no pushes but its versions', so nothing there has a subject: an empty index.
+            return try await referrers(repository.path, digest: rest[1], request: request)
+        }
         if !repository.isModel {
             switch (rest.first, rest.count) {
             case ("manifests", 2): return try await pushedManifest(repository, reference: rest[1], request: request)

@@ -92,6 +92,8 @@ enum RegistryPush {
         var layers: [Descriptor]?
         var manifests: [Descriptor]?
         var subject: Descriptor?
+        var artifactType: String?
+        var annotations: [String: String]?
     }
 
     /// What a manifest names, checked for shape: the blobs (with their sizes) and, for an index, the manifests.

@@ -17,6 +17,7 @@ enum CatalogSchema {
         migrator.registerMigration("v7-signatures", migrate: v7Signatures)
         migrator.registerMigration("v8-archive-layers", migrate: v8ArchiveLayers)
         migrator.registerMigration("v9-registry", migrate: v9Registry)
+        migrator.registerMigration("v10-registry-subjects", migrate: v10RegistrySubjects)
         return migrator
     }
 
@@ -302,6 +303,29 @@ enum CatalogSchema {
                 BEGIN
                     SELECT RAISE(ABORT, 'a tag never moves');
                 END;
+                """)
+    }
+
+    /// The manifest each pushed manifest's `subject` names, for the referrers API; kept with the manifest, never changed.
+    /// Manifests pushed before this migration are read for their subject.
+    private static func v10RegistrySubjects(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE registry_subject (
+                    repository TEXT NOT NULL,
+                    manifest_digest TEXT NOT NULL,
+                    subject TEXT NOT NULL CHECK (subject GLOB 'sha256:*'),
+                    PRIMARY KEY (repository, manifest_digest),
+                    FOREIGN KEY (repository, manifest_digest) REFERENCES registry_manifest(repository, digest)
+                );
+                CREATE INDEX registry_subject_by_subject ON registry_subject(repository, subject);
+                CREATE TRIGGER registry_subject_is_kept BEFORE UPDATE ON registry_subject
+                BEGIN
+                    SELECT RAISE(ABORT, 'a pushed manifest is never changed');
+                END;
+                INSERT INTO registry_subject (repository, manifest_digest, subject)
+                SELECT repository, digest, json_extract(body, '$.subject.digest') FROM registry_manifest
+                WHERE json_valid(body) AND json_extract(body, '$.subject.digest') GLOB 'sha256:*';
                 """)
     }
 }

@@ -106,6 +106,9 @@ public protocol CatalogStore: Sendable {
     /// The repository's tags, in byte order.
     func pushedTags(in repository: String) async throws -> [String]
 
+    /// The manifests of `repository` whose `subject` is `subject` (the OCI referrers API), by digest.
+    func referrers(of subject: Digest, in repository: String) async throws -> [PushedManifest]
+
     /// Whether a manifest pushed to the repository names the blob.
     func pushedManifestNames(_ blob: Digest, in repository: String) async throws -> Bool
 

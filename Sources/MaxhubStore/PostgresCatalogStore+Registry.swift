@@ -36,6 +36,13 @@ extension PostgresCatalogStore {
                             """)
                     }
                 }
+                if let subject = push.subject {
+                    try await session.query(
+                        """
+                        INSERT INTO registry_subject (repository, manifest_digest, subject)
+                        VALUES (\(repository), \(manifest.digest.description), \(subject.description))
+                        """)
+                }
             }
             if let tag = push.tag {
                 let tagged = try await session.query(
@@ -55,7 +62,7 @@ extension PostgresCatalogStore {
             }
             if changed {
                 try await AuditEntryRow(
-                    at: manifest.pushedAt, actor: manifest.pushedBy, action: AuditAction.registryPush, subject: push.subject,
+                    at: manifest.pushedAt, actor: manifest.pushedBy, action: AuditAction.registryPush, subject: push.auditSubject,
                     detail: "\(manifest.digest) (\(manifest.mediaType), \(manifest.body.count) bytes)"
                 ).insert(on: session.connection, logger: logger)
             }
@@ -82,6 +89,16 @@ extension PostgresCatalogStore {
         try await query("SELECT tag FROM registry_tag WHERE repository = \(repository) ORDER BY tag COLLATE \"C\"").map {
             try $0.makeRandomAccess().value("tag", as: String.self)
         }
+    }
+
+    public func referrers(of subject: Digest, in repository: String) async throws -> [PushedManifest] {
+        try await query(
+            """
+            SELECT \(Self.manifestSelection) FROM registry_subject s
+            JOIN registry_manifest m ON m.repository = s.repository AND m.digest = s.manifest_digest
+            WHERE s.repository = \(repository) AND s.subject = \(subject.description) ORDER BY m.digest COLLATE "C"
+            """
+        ).map(Self.pushedManifest(from:))
     }
 
     public func pushedManifestNames(_ blob: Digest, in repository: String) async throws -> Bool {

@@ -20,6 +20,7 @@ enum PostgresSchema {
         Migration(name: "v3-signatures", statements: v3Signatures),
         Migration(name: "v4-archive-layers", statements: v4ArchiveLayers),
         Migration(name: "v5-registry", statements: v5Registry),
+        Migration(name: "v6-registry-subjects", statements: v6RegistrySubjects),
     ]
 
     /// The advisory lock that migrations hold: `maxhub` in ASCII, then 1 (the audit log's, in `v1`, ends in 2). Advisory
@@ -358,6 +359,30 @@ enum PostgresSchema {
         """
         CREATE TRIGGER registry_tag_never_moves BEFORE UPDATE ON registry_tag
         FOR EACH ROW EXECUTE FUNCTION refuse_change('a tag never moves')
+        """,
+    ]
+
+    /// The manifest each pushed manifest's `subject` names, for the referrers API; kept with the manifest, never changed.
+    /// Manifests pushed before this migration are read for their subject.
+    private static let v6RegistrySubjects: [String] = [
+        """
+        CREATE TABLE registry_subject (
+            repository text COLLATE "C" NOT NULL,
+            manifest_digest text COLLATE "C" NOT NULL,
+            subject text COLLATE "C" NOT NULL CHECK (subject ~ '^sha256:[0-9a-f]{64}$'),
+            PRIMARY KEY (repository, manifest_digest),
+            FOREIGN KEY (repository, manifest_digest) REFERENCES registry_manifest (repository, digest)
+        )
+        """,
+        "CREATE INDEX registry_subject_by_subject ON registry_subject (repository, subject)",
+        """
+        CREATE TRIGGER registry_subject_is_kept BEFORE UPDATE ON registry_subject
+        FOR EACH ROW EXECUTE FUNCTION refuse_change('a pushed manifest is never changed')
+        """,
+        """
+        INSERT INTO registry_subject (repository, manifest_digest, subject)
+        SELECT repository, digest, body::jsonb -> 'subject' ->> 'digest' FROM registry_manifest
+        WHERE body::jsonb -> 'subject' ->> 'digest' ~ '^sha256:[0-9a-f]{64}$'
         """,
     ]
 }

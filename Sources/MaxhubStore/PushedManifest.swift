@@ -31,16 +31,19 @@ public struct ManifestPush: Sendable {
     public var manifests: [Digest]
     /// The tag it was pushed under; nil for a push by digest.
     public var tag: String?
+    /// The manifest its `subject` names: it is one of that manifest's referrers.
+    public var subject: Digest?
 
-    public init(manifest: PushedManifest, blobs: [Digest], manifests: [Digest], tag: String?) {
+    public init(manifest: PushedManifest, blobs: [Digest], manifests: [Digest], tag: String?, subject: Digest? = nil) {
         self.manifest = manifest
         self.blobs = blobs
         self.manifests = manifests
         self.tag = tag
+        self.subject = subject
     }
 
     /// The audit entry's subject: `REPOSITORY:TAG`, or `REPOSITORY@DIGEST`.
-    var subject: String { tag.map { "\(manifest.repository):\($0)" } ?? "\(manifest.repository)@\(manifest.digest)" }
+    var auditSubject: String { tag.map { "\(manifest.repository):\($0)" } ?? "\(manifest.repository)@\(manifest.digest)" }
 }
 
 /// A push the catalog refuses.

@@ -35,6 +35,13 @@ extension SQLiteCatalogStore {
                                 """)
                     }
                 }
+                if let subject = push.subject {
+                    try db.execute(
+                        literal: """
+                            INSERT INTO registry_subject (repository, manifest_digest, subject)
+                            VALUES (\(repository), \(manifest.digest.description), \(subject.description))
+                            """)
+                }
                 changed = true
             }
             if let tag = push.tag {
@@ -52,7 +59,7 @@ extension SQLiteCatalogStore {
             }
             if changed {
                 var audit = AuditEntryRow(
-                    at: manifest.pushedAt, actor: manifest.pushedBy, action: AuditAction.registryPush, subject: push.subject,
+                    at: manifest.pushedAt, actor: manifest.pushedBy, action: AuditAction.registryPush, subject: push.auditSubject,
                     detail: "\(manifest.digest) (\(manifest.mediaType), \(manifest.body.count) bytes)")
                 try audit.insert(db)
             }
@@ -83,6 +90,19 @@ extension SQLiteCatalogStore {
     public func pushedTags(in repository: String) async throws -> [String] {
         try await read { db in
             try String.fetchAll(db, sql: "SELECT tag FROM registry_tag WHERE repository = ? ORDER BY CAST(tag AS BLOB)", arguments: [repository])
+        }
+    }
+
+    public func referrers(of subject: Digest, in repository: String) async throws -> [PushedManifest] {
+        try await read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT m.* FROM registry_subject s
+                    JOIN registry_manifest m ON m.repository = s.repository AND m.digest = s.manifest_digest
+                    WHERE s.repository = ? AND s.subject = ? ORDER BY m.digest
+                    """, arguments: [repository, subject.description]
+            ).map(Self.pushedManifest(from:))
         }
     }
 

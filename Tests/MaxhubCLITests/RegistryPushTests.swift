@@ -1,5 +1,6 @@
 import Foundation
 import MaxhubCore
+import MaxhubJSON
 import MaxhubTestSupport
 import Testing
 
@@ -117,6 +118,59 @@ struct RegistryPushTests {
             ["-H", "Authorization: Bearer \(setup.reviewer)", "-X", "PUT", "-H", "Content-Type: application/vnd.oci.image.manifest.v1+json",
                 "--data-binary", manifest("r"), url + "/v2/digits-classifier/serving/manifests/r"])
         #expect(reader.status == 403 && reader.body.contains("DENIED"))
+    }
+
+    @Test("the referrers API lists the manifests pushed with a subject, filters by artifact type, and is empty otherwise")
+    func referrersListWhatNamesTheSubject() throws {
+        let setup = try SignedPullTests.Setup()
+        defer { setup.cleanUp() }
+        try setup.publishApproved("1.0.0")
+        let url = setup.hub.url
+        let auth = ["-H", "Authorization: Bearer \(setup.curator)"]
+        let config = Array("{}".utf8)
+        #expect(try Curl.run(
+            auth + ["-X", "POST", "--data-binary", "{}", url + "/v2/digits-classifier/serving/blobs/uploads/?digest=\(Digest.of(config))"]).status == 201)
+        let empty = #"{"mediaType":"application/vnd.oci.empty.v1+json","digest":"\#(Digest.of(config))","size":2}"#
+        let image = #"{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":\#(empty),"layers":[]}"#
+        let subject = Digest.of(Array(image.utf8))
+        func artifact(_ type: String, _ note: String) -> String {
+            #"{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","artifactType":"\#(type)","config":\#(empty),"layers":[],"subject":{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"\#(subject)","size":\#(image.utf8.count)},"annotations":{"note":"\#(note)"}}"#
+        }
+        func put(_ body: String, _ reference: String) throws -> Curl.Result {
+            try Curl.run(
+                auth + ["-i", "-X", "PUT", "-H", "Content-Type: application/vnd.oci.image.manifest.v1+json", "--data-binary", body,
+                    url + "/v2/digits-classifier/serving/manifests/\(reference)"])
+        }
+        #expect(try put(image, "1.0.0").status == 201)
+        let signature = artifact("application/vnd.dev.cosign.artifact.sig.v1+json", "signature")
+        let sbom = artifact("application/spdx+json", "sbom")
+        let pushed = try put(signature, Digest.of(Array(signature.utf8)).description)
+        #expect(pushed.status == 201 && pushed.body.contains("OCI-Subject: \(subject)"), "\(pushed.body)")
+        #expect(try put(sbom, Digest.of(Array(sbom.utf8)).description).status == 201)
+
+        let listed = try Curl.run(["-i", url + "/v2/digits-classifier/serving/referrers/\(subject)"])
+        #expect(listed.status == 200 && listed.body.contains("Content-Type: application/vnd.oci.image.index.v1+json"), "\(listed.body)")
+        let index = try JSONValue(jsonString: String(listed.body[listed.body.range(of: "\r\n\r\n")!.upperBound...]))
+        #expect(index["schemaVersion"] == .number(.integer(2)))
+        let manifests = index["manifests"]?.arrayValue ?? []
+        let expected = [(signature, "application/vnd.dev.cosign.artifact.sig.v1+json", "signature"), (sbom, "application/spdx+json", "sbom")]
+            .sorted { Digest.of(Array($0.0.utf8)).description < Digest.of(Array($1.0.utf8)).description }
+        #expect(manifests.count == 2)
+        for (descriptor, (body, type, note)) in zip(manifests, expected) {
+            #expect(descriptor["digest"]?.stringValue == Digest.of(Array(body.utf8)).description)
+            #expect(descriptor["size"] == .number(.integer(Int64(body.utf8.count))))
+            #expect(descriptor["artifactType"]?.stringValue == type)
+            #expect(descriptor["annotations"]?["note"]?.stringValue == note)
+        }
+        let filtered = try Curl.run(["-i", url + "/v2/digits-classifier/serving/referrers/\(subject)?artifactType=application/spdx%2Bjson"])
+        #expect(filtered.body.contains("OCI-Filters-Applied: artifactType"), "\(filtered.body)")
+        #expect(filtered.body.contains("sbom") && !filtered.body.contains("\"signature\""), "\(filtered.body)")
+        // Nothing names another digest; a model's own repository has no referrers; a bad digest is DIGEST_INVALID.
+        let none = try Curl.run([url + "/v2/digits-classifier/serving/referrers/sha256:\(String(repeating: "3", count: 64))"])
+        #expect(none.status == 200 && none.body.contains(#""manifests":[]"#), "\(none.body)")
+        #expect(try Curl.run([url + "/v2/digits-classifier/referrers/\(subject)"]).body.contains(#""manifests":[]"#))
+        let bad = try Curl.run([url + "/v2/digits-classifier/serving/referrers/latest"])
+        #expect(bad.status == 400 && bad.body.contains("DIGEST_INVALID"), "\(bad.body)")
     }
 
     @Test("skopeo copies an OCI layout into maxhub and back out, byte for byte")

@@ -6,13 +6,34 @@ import Testing
 
 /// What every `CatalogStore` keeps of pushes under `/v2/`, run against each `CatalogStoreKind`.
 @Suite(.onTestThreads) struct CatalogRegistryContract {
-    private static func push(_ text: String, tag: String?, blobs: [Digest] = [], manifests: [Digest] = [], repository: String = "digits/serving") -> ManifestPush {
+    private static func push(
+        _ text: String, tag: String?, blobs: [Digest] = [], manifests: [Digest] = [], repository: String = "digits/serving", subject: Digest? = nil
+    ) -> ManifestPush {
         let bytes = Array(text.utf8)
         return ManifestPush(
             manifest: PushedManifest(
                 repository: repository, digest: Digest.of(bytes), mediaType: "application/vnd.oci.image.manifest.v1+json", body: bytes,
                 pushedBy: "carl", pushedAt: CatalogTime.date(text: CatalogTime.text(CatalogFixtures.time))!),
-            blobs: blobs, manifests: manifests, tag: tag)
+            blobs: blobs, manifests: manifests, tag: tag, subject: subject)
+    }
+
+    @Test(arguments: CatalogStoreKind.allCases)
+    func referrersAreTheManifestsWhoseSubjectIsTheDigest(_ kind: CatalogStoreKind) async throws {
+        try await kind.withStore { harness in
+            let store = harness.store
+            let image = Self.push(#"{"schemaVersion":2, "image": true}"#, tag: "1.0.0")
+            _ = try await store.pushManifest(image)
+            let subject = image.manifest.digest
+            #expect(try await store.referrers(of: subject, in: "digits/serving").isEmpty)
+            let signature = Self.push(#"{"schemaVersion":2, "signature": true}"#, tag: nil, subject: subject)
+            let sbom = Self.push(#"{"schemaVersion":2, "sbom": true}"#, tag: nil, subject: subject)
+            let elsewhere = Self.push(#"{"schemaVersion":2, "sbom": true}"#, tag: nil, repository: "digits/other", subject: subject)
+            for push in [signature, sbom, sbom, elsewhere] { _ = try await store.pushManifest(push) }
+            let found = try await store.referrers(of: subject, in: "digits/serving")
+            #expect(found == [signature.manifest, sbom.manifest].sorted { $0.digest.description < $1.digest.description })
+            #expect(try await store.referrers(of: subject, in: "digits/other") == [elsewhere.manifest])
+            #expect(try await store.referrers(of: signature.manifest.digest, in: "digits/serving").isEmpty)
+        }
     }
 
     @Test(arguments: CatalogStoreKind.allCases)

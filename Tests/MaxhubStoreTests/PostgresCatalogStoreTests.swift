@@ -191,11 +191,11 @@ import Testing
                 try Fixtures.makeVersion(version: "1.0.0-rc.1+b", readme: ModelCard(text: "# Digits")))
             let token = try await first.createToken(Fixtures.makeToken())
             let generation = try await first.generation()
-            #expect(try await first.appliedMigrations() == ["v1", "v2-hub-secrets", "v3-signatures", "v4-archive-layers", "v5-registry"])
+            #expect(try await first.appliedMigrations() == ["v1", "v2-hub-secrets", "v3-signatures", "v4-archive-layers", "v5-registry", "v6-registry-subjects"])
             await first.shutdown()
             for _ in 0..<2 {
                 let reopened = try await PostgresCatalogStore.connect(url: url)
-                #expect(try await reopened.appliedMigrations() == ["v1", "v2-hub-secrets", "v3-signatures", "v4-archive-layers", "v5-registry"], "each migration runs once")
+                #expect(try await reopened.appliedMigrations() == ["v1", "v2-hub-secrets", "v3-signatures", "v4-archive-layers", "v5-registry", "v6-registry-subjects"], "each migration runs once")
                 #expect(try await reopened.versions(of: published.name, visibility: .everything) == [published])
                 #expect(try await reopened.modelCard(of: published.name, version: published.version, visibility: .everything)?.text == "# Digits")
                 #expect(try await reopened.tokens() == [token])

@@ -1,5 +1,6 @@
 @testable import MaxhubStore
 import Foundation
+import GRDB
 import MaxhubCore
 import MaxhubTestSupport
 import Testing
@@ -69,18 +70,40 @@ import Testing
             let store = try SQLiteCatalogStore(path: path)
             published = try await store.publishVersion(try Fixtures.makeVersion(version: "1.0.0-rc.1+b"))
             token = try await store.createToken(Fixtures.makeToken())
-            #expect(try await store.appliedMigrations() == ["v1", "v2-reviews", "v3-readmes", "v4-token-expiry", "v5-catalog-generation", "v6-hub-secrets", "v7-signatures", "v8-archive-layers", "v9-registry"])
+            #expect(try await store.appliedMigrations() == ["v1", "v2-reviews", "v3-readmes", "v4-token-expiry", "v5-catalog-generation", "v6-hub-secrets", "v7-signatures", "v8-archive-layers", "v9-registry", "v10-registry-subjects"])
             #expect(FileManager.default.fileExists(atPath: path + "-wal"), "the pool runs in WAL mode")
         }
         for _ in 0..<2 {
             let reopened = try SQLiteCatalogStore(path: path)
-            #expect(try await reopened.appliedMigrations() == ["v1", "v2-reviews", "v3-readmes", "v4-token-expiry", "v5-catalog-generation", "v6-hub-secrets", "v7-signatures", "v8-archive-layers", "v9-registry"], "the migrator runs each migration once")
+            #expect(try await reopened.appliedMigrations() == ["v1", "v2-reviews", "v3-readmes", "v4-token-expiry", "v5-catalog-generation", "v6-hub-secrets", "v7-signatures", "v8-archive-layers", "v9-registry", "v10-registry-subjects"], "the migrator runs each migration once")
             #expect(try await reopened.versions(of: published.name, visibility: .everything) == [published])
             #expect(try await reopened.tokens() == [token])
             #expect(try await reopened.auditEntries(AuditFilter()).count == 2)
             let found = try await reopened.searchModels(ModelQuery(text: "digit"), visibility: .everything)
             #expect(found.models.map(\.latest) == [published])
         }
+    }
+
+    @Test func manifestsPushedBeforeSubjectsWereKeptAreReadForTheirSubject() async throws {
+        let folder = try TestFolder()
+        defer { folder.remove() }
+        let path = folder.path("catalog.sqlite")
+        let subject = Digest.of(Array("image".utf8))
+        let referrer = #"{"schemaVersion":2,"subject":{"digest":"\#(subject)","size":5}}"#
+        do {
+            let queue = try DatabaseQueue(path: path)
+            try CatalogSchema.migrator.migrate(queue, upTo: "v9-registry")
+            try await queue.write { db in
+                for body in [referrer, #"{"schemaVersion":2}"#] {
+                    try db.execute(
+                        sql: "INSERT INTO registry_manifest VALUES ('digits/serving', ?, 'application/vnd.oci.image.manifest.v1+json', ?, 'carl', ?)",
+                        arguments: [Digest.of(Array(body.utf8)).description, body, CatalogTime.text(CatalogFixtures.time)])
+                }
+            }
+        }
+        let store = try SQLiteCatalogStore(path: path)
+        let found = try await store.referrers(of: subject, in: "digits/serving")
+        #expect(found.map(\.digest) == [Digest.of(Array(referrer.utf8))])
     }
 
     @Test func aFolderThatIsNotThereIsAClearError() {

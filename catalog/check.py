@@ -27,6 +27,9 @@ import wave
 from pathlib import Path
 
 CATALOG = Path(__file__).resolve().parent
+sys.dont_write_bytecode = True
+sys.path.insert(0, str(CATALOG / "train"))
+from common import levenshtein  # noqa: E402 - the build's own edit distance, as maxhub's cer counts it
 
 
 class CheckFailed(Exception):
@@ -464,17 +467,6 @@ def check_topic() -> str:
     return result
 
 
-def edit_distance(a: str, b: str) -> int:
-    """Levenshtein distance over code points."""
-    previous = list(range(len(b) + 1))
-    for i, x in enumerate(a, 1):
-        current = [i]
-        for j, y in enumerate(b, 1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (x != y)))
-        previous = current
-    return previous[-1]
-
-
 def check_text_reader() -> str:
     from PIL import Image
 
@@ -496,7 +488,7 @@ def check_text_reader() -> str:
             for line in answer["predictions"]:
                 expect(set(line) == {"text", "probability", "box"} and len(line["box"]) == 4, f"line: {line}")
             read = " ".join(line["text"] for line in answer["predictions"])
-            distance += edit_distance(read, row["label"])
+            distance += levenshtein(read, row["label"])
             length += len(row["label"])
             exact += read == row["label"]
         measured = {"cer": distance / length, "accuracy": exact / len(rows)}

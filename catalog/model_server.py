@@ -242,7 +242,8 @@ class MAXHandler(ModelHandler):
         raise NotImplementedError
 
     def predict_definitions(self) -> dict:
-        """The Swagger definitions the operation names, besides ModelMetadata, ModelLabels and Error."""
+        """The Swagger definitions the operation names, besides ModelMetadata, ModelLabels, LabelPrediction (for a model
+        with labels) and Error."""
         return {}
 
     def get_metadata(self, query: str) -> None:
@@ -276,6 +277,16 @@ class MAXHandler(ModelHandler):
             definitions["ModelLabels"] = {
                 "type": "object",
                 "properties": {"count": {"type": "integer"}, "labels": {"type": "array", "items": {"$ref": "#/definitions/ModelLabel"}}},
+            }
+            labels = list(self.model.labels)
+            definitions["LabelPrediction"] = {
+                "type": "object",
+                "required": ["label_id", "label", "probability"],
+                "properties": {
+                    "label_id": {"type": "integer", "description": f"Class index, 0-{len(labels) - 1}"},
+                    "label": {"type": "string", "description": "Class label", "enum": labels},
+                    "probability": {"type": "number", "format": "float", "description": "Predicted probability"},
+                },
             }
         paths["/model/predict"] = {"post": {"tags": ["model"], "operationId": "predict", **self.predict_operation()}}
         definitions.update(self.predict_definitions())

@@ -67,19 +67,31 @@ struct RegistryPushTests {
         #expect(fsck.lines.last?.contains("0 corrupt, 0 missing, 0 used by nothing") == true, "\(fsck.stdout)")
     }
 
+    /// A hub with digits-classifier@1.0.0 approved and the empty config blob `{}` pushed to digits-classifier/serving by
+    /// a curator, whose `Authorization` header `auth` holds.
+    private static func hubWithEmptyConfig() throws -> (setup: SignedPullTests.Setup, auth: [String], config: [UInt8]) {
+        let setup = try SignedPullTests.Setup()
+        do {
+            try setup.publishApproved("1.0.0")
+            let auth = ["-H", "Authorization: Bearer \(setup.curator)"]
+            let config = Array("{}".utf8)
+            let stored = try Curl.run(
+                auth + ["-X", "POST", "--data-binary", "{}", "-H", "Content-Type: application/octet-stream",
+                    setup.hub.url + "/v2/digits-classifier/serving/blobs/uploads/?digest=\(Digest.of(config))"])
+            #expect(stored.status == 201, "\(stored.body)")
+            return (setup, auth, config)
+        } catch {
+            setup.cleanUp()
+            throw error
+        }
+    }
+
     @Test("tags never move: another manifest under a pushed tag or a version is 409 DENIED; the same bytes again are taken")
     func tagsNeverMove() throws {
-        let setup = try SignedPullTests.Setup()
-        defer { setup.cleanUp() }
-        try setup.publishApproved("1.0.0")
-        let url = setup.hub.url
-        let auth = ["-H", "Authorization: Bearer \(setup.curator)"]
         // Two image manifests over the same (empty) config blob.
-        let config = Array("{}".utf8)
-        let stored = try Curl.run(
-            auth + ["-X", "POST", "--data-binary", "{}", "-H", "Content-Type: application/octet-stream",
-                url + "/v2/digits-classifier/serving/blobs/uploads/?digest=\(Digest.of(config))"])
-        #expect(stored.status == 201, "\(stored.body)")
+        let (setup, auth, config) = try Self.hubWithEmptyConfig()
+        defer { setup.cleanUp() }
+        let url = setup.hub.url
         // A blob the hub holds mounts into another repository at once; an unknown one starts an upload instead.
         let mounted = try Curl.run(auth + ["-i", "-X", "POST", url + "/v2/digits-classifier/other/blobs/uploads/?mount=\(Digest.of(config))&from=x"])
         #expect(mounted.status == 201 && mounted.body.contains("Location: /v2/digits-classifier/other/blobs/\(Digest.of(config))"), "\(mounted.body)")
@@ -122,14 +134,9 @@ struct RegistryPushTests {
 
     @Test("the referrers API lists the manifests pushed with a subject, filters by artifact type, and is empty otherwise")
     func referrersListWhatNamesTheSubject() throws {
-        let setup = try SignedPullTests.Setup()
+        let (setup, auth, config) = try Self.hubWithEmptyConfig()
         defer { setup.cleanUp() }
-        try setup.publishApproved("1.0.0")
         let url = setup.hub.url
-        let auth = ["-H", "Authorization: Bearer \(setup.curator)"]
-        let config = Array("{}".utf8)
-        #expect(try Curl.run(
-            auth + ["-X", "POST", "--data-binary", "{}", url + "/v2/digits-classifier/serving/blobs/uploads/?digest=\(Digest.of(config))"]).status == 201)
         let empty = #"{"mediaType":"application/vnd.oci.empty.v1+json","digest":"\#(Digest.of(config))","size":2}"#
         let image = #"{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":\#(empty),"layers":[]}"#
         let subject = Digest.of(Array(image.utf8))

@@ -130,15 +130,6 @@ class Handler(MAXHandler):
 
     def predict_definitions(self) -> dict:
         return {
-            "LabelPrediction": {
-                "type": "object",
-                "required": ["label_id", "label", "probability"],
-                "properties": {
-                    "label_id": {"type": "integer", "description": "Class index, 0-9"},
-                    "label": {"type": "string", "description": "Class label"},
-                    "probability": {"type": "number", "format": "float", "description": "Predicted probability"},
-                },
-            },
             "ModelPredictResponse": {
                 "type": "object",
                 "required": ["status", "predictions"],

@@ -301,7 +301,6 @@ class Handler(MAXHandler):
         }
 
     def predict_definitions(self) -> dict:
-        labels = self.model.labels
         return {
             "ModelInput": {
                 "type": "object",
@@ -314,15 +313,6 @@ class Handler(MAXHandler):
                         "items": {"type": "string", "maxLength": MAX_TEXT_CHARS},
                         "description": "The texts to classify (English; only the first 126 word pieces of each are read)",
                     },
-                },
-            },
-            "LabelPrediction": {
-                "type": "object",
-                "required": ["label_id", "label", "probability"],
-                "properties": {
-                    "label_id": {"type": "integer", "description": f"Class index, 0-{len(labels) - 1}"},
-                    "label": {"type": "string", "description": "Class label", "enum": labels},
-                    "probability": {"type": "number", "format": "float", "description": "Predicted probability"},
                 },
             },
             "ModelPredictResponse": {

@@ -90,6 +90,17 @@ def metrics(y_true: np.ndarray, y_pred: np.ndarray) -> dict[str, float]:
     }
 
 
+def levenshtein(first: str, second: str) -> int:
+    """Edit distance over Unicode code points (insertions, deletions and substitutions cost 1), as maxhub's `cer`."""
+    previous = list(range(len(second) + 1))
+    for i, a in enumerate(first, 1):
+        current = [i]
+        for j, b in enumerate(second, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a != b)))
+        previous = current
+    return previous[-1]
+
+
 def claim_value(value: float) -> str:
     """A claim as written in the manifest and the model card: four decimals."""
     return f"{value:.4f}"

@@ -279,17 +279,6 @@ def copy_models(package: Path) -> None:
 # --- measuring -------------------------------------------------------------------------------------
 
 
-def levenshtein(first: str, second: str) -> int:
-    """Edit distance over Unicode code points (insertions, deletions and substitutions cost 1)."""
-    previous = list(range(len(second) + 1))
-    for i, a in enumerate(first, 1):
-        current = [i]
-        for j, b in enumerate(second, 1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a != b)))
-        previous = current
-    return previous[-1]
-
-
 def measure(package: Path, rows: list[tuple[str, str]]) -> tuple[dict[str, float], list[tuple[str, str, str]]]:
     """cer and accuracy of the server's answers: the predictions' texts joined with one space,
     compared with the label as it is. Returns the metrics and the (image, label, read) misses."""
@@ -299,7 +288,7 @@ def measure(package: Path, rows: list[tuple[str, str]]) -> tuple[dict[str, float
     misses = []
     for image, label in rows:
         read = " ".join(line["text"] for line in reader.predict((package / image).read_bytes()))
-        distance += levenshtein(read, label)
+        distance += common.levenshtein(read, label)
         length += len(label)
         exact += read == label
         if read != label:

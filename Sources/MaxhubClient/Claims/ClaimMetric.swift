@@ -29,18 +29,10 @@ public enum ClaimMetric: String, CaseIterable, Sendable {
         }
     }
 
-    /// Whether the metric compares each example's one answer with its truth as a whole (text, segments), rather than
-    /// counting classes.
-    public var comparesWholeAnswers: Bool {
-        switch self {
-        case .cer, .frameF1: true
-        default: false
-        }
-    }
-
     /// Classification metrics from each example's ranked predictions (best first) and its true label. Precision, recall
     /// and f1 are macro averages over the classes that occur in the labels or the predictions, like scikit-learn's
-    /// `average="macro"`.
+    /// `average="macro"`. `cer` and `frame_f1` compare each example's first answer (its text, or its segments) with the
+    /// truth as a whole.
     public func score(ranked: [[String]], truth: [String]) -> Double {
         precondition(ranked.count == truth.count && !truth.isEmpty)
         let top = ranked.map { $0.first ?? "" }

@@ -20,7 +20,7 @@ public enum HubServer {
     ) async throws {
         var logger = Logger(label: "maxhub")
         logger.logLevel = configuration.logLevel
-        // Blob chunks are 128 KiB to 1 MiB and are freed on another thread than the one that made them: a fixed mmap
+        // Blob chunks are 64 KiB to 1 MiB and are freed on another thread than the one that made them: a fixed mmap
         // threshold and two arenas keep glibc from holding on to them, so the hub's memory stays flat however much it
         // streams (bench/hub-transfer.sh).
         maxhub_fix_mmap_threshold(128 << 10)

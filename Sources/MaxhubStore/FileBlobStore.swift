@@ -19,13 +19,14 @@ import _NIOFileSystem
 /// one exception, `0..<0` on an empty blob, which reads nothing.
 public struct FileBlobStore: BlobStore {
     public let root: String
-    /// How much a read hands to its writer at a time.
-    public static let chunkSize: Int64 = 128 * 1024
+    /// How much a read hands to its writer at a time: `ReadBudget`'s share, at most this much.
+    public static let chunkSize: Int64 = 1 << 20
     /// How many received bytes an upload gathers before it writes them.
     static let writeSize = 1 << 20
 
     let fileSystem = FileSystem.shared
     let hashers = UploadHashers()
+    let readBudget = ReadBudget(total: 8 << 20, largest: chunkSize, smallest: 64 << 10)
 
     /// A store whose folders live under `root`; they are created as needed.
     public init(root: String) {
@@ -57,9 +58,13 @@ public struct FileBlobStore: BlobStore {
             let bounds = try Self.bounds(of: range, size: size)
             var hasher = checkingWholeReads && bounds == 0..<size ? DigestingHasher() : nil
             var position = bounds.lowerBound
-            // One chunk in flight: the next read waits for the writer, so a slow reader holds back the disk.
+            // One chunk in flight: the next read waits for the writer, so a slow reader holds back the disk. Chunks are
+            // large for few readers (fewer hops between the file system's threads and the connection's) and shrink as
+            // more read at once, so that memory stays about the same however many download.
+            readBudget.enter()
+            defer { readBudget.leave() }
             while position < bounds.upperBound {
-                let length = min(Self.chunkSize, bounds.upperBound - position)
+                let length = min(readBudget.share(), bounds.upperBound - position)
                 let chunk = try await handle.readChunk(fromAbsoluteOffset: position, length: .bytes(length))
                 guard chunk.readableBytes > 0 else { throw BlobShrank(digest: digest, expected: bounds.upperBound, found: position) }
                 position += Int64(chunk.readableBytes)

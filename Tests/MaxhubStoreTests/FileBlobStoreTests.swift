@@ -168,6 +168,19 @@ import Testing
         }
     }
 
+    @Test func concurrentReadsShareTheReadBudget() {
+        let budget = ReadBudget(total: 16 << 20, largest: 1 << 20, smallest: 64 << 10)
+        #expect(budget.share() == 1 << 20, "no reader yet: the largest chunk")
+        for _ in 0..<16 { budget.enter() }
+        #expect(budget.share() == 1 << 20)
+        for _ in 0..<16 { budget.enter() }
+        #expect(budget.share() == 512 << 10, "32 readers share 16 MiB")
+        for _ in 0..<1000 { budget.enter() }
+        #expect(budget.share() == 64 << 10, "never below the smallest chunk")
+        for _ in 0..<1031 { budget.leave() }
+        #expect(budget.share() == 1 << 20)
+    }
+
     @Test(arguments: [
         ("7c9e6679-7425-40de-944b-e07fc1f90ae7", true), ("7C9E6679-7425-40DE-944B-E07FC1F90AE7", false), ("", false),
         ("../7c9e6679-7425-40de-944b-e07fc1f90ae7", false), ("7c9e6679742540de944be07fc1f90ae7", false),

@@ -6,9 +6,12 @@ extension S3BlobStore {
     /// An upload as the bucket holds it.
     struct UploadState {
         var kind: UploadKind
-        /// The segments, by offset; each one's key ends in its offset.
+        /// The segments that make the upload, by offset from 0, each full but the last; each one's key ends in its offset.
         var segments: [(offset: Int64, object: S3Bucket.Object)]
         var size: Int64
+        /// Segments past a gap or past a short segment: stored by an append whose earlier store failed, or by a hub that
+        /// stopped while stores were under way. They are not part of the upload; the next append removes them.
+        var leftovers: [S3Bucket.Object]
     }
 
     public func startUpload(_ kind: UploadKind) async throws -> String {
@@ -28,6 +31,7 @@ extension S3BlobStore {
         do {
             let state = try await state(of: upload)
             guard offset == state.size else { throw BlobStoreError.offsetMismatch(expected: state.size, actual: offset) }
+            for leftover in state.leftovers { try await bucket.delete(leftover.key) }
             var running = try await runningHash(held, of: upload, state)
             matching = running
             // `pending` holds the bytes from `base` on that are not yet stored as a full segment: the last segment when
@@ -42,23 +46,31 @@ extension S3BlobStore {
                 pending = bytes
             }
             var received = state.size
-            var storing: Task<Void, any Error>?
+            var storing: [Task<Void, any Error>] = []
+            var storeFailure: (any Error)?
             let bucket = self.bucket
             let partSize = self.partSize
-            // Each full segment is stored while the next one arrives; one store at a time, so the bucket always holds
-            // a prefix of the upload.
+            let concurrentStores = self.concurrentStores
+            // Full segments are stored while the next ones arrive, a few at once. Should one fail, a later one may still
+            // land past the gap: `state(of:)` leaves it out of the upload, which stays the prefix stored before the gap.
+            func settle(_ store: Task<Void, any Error>) async {
+                do { try await store.value } catch { storeFailure = storeFailure ?? error }
+            }
             func storeFullSegments() async throws {
                 while pending.readableBytes >= partSize, let segment = pending.readSlice(length: partSize) {
-                    try await storing?.value
+                    if storing.count >= concurrentStores { await settle(storing.removeFirst()) }
+                    if let storeFailure { throw storeFailure }
                     let key = Self.segmentKey(upload, at: base)
-                    storing = Task { try await bucket.put(key, segment) }
+                    storing.append(Task { try await bucket.put(key, segment) })
                     base += Int64(partSize)
                 }
                 pending.discardReadBytes()
             }
+            // Every store ends before the append answers, so that no byte lands after the client was told the size.
             func storeTheRest() async throws {
-                try await storing?.value
-                storing = nil
+                for store in storing { await settle(store) }
+                storing = []
+                if let storeFailure { throw storeFailure }
                 if received > state.size && pending.readableBytes > 0 {
                     try await bucket.put(Self.segmentKey(upload, at: base), pending)
                 }
@@ -183,15 +195,18 @@ extension S3BlobStore {
         }
         guard let kind else { throw BlobStoreError.uploadNotFound(upload) }
         segments.sort { $0.offset < $1.offset }
-        var size: Int64 = 0
-        for (index, segment) in segments.enumerated() {
-            let isLast = index == segments.count - 1
-            guard segment.offset == size, segment.object.size > 0, isLast || segment.object.size == Int64(partSize) else {
-                throw S3Error.malformedAnswer("upload \(upload) has a segment at \(segment.offset) of \(segment.object.size) bytes where byte \(size) was expected")
+        var state = UploadState(kind: kind, segments: [], size: 0, leftovers: [])
+        for segment in segments {
+            let follows = state.leftovers.isEmpty && segment.offset == state.size && segment.object.size > 0
+                && state.segments.last.map { $0.object.size == Int64(partSize) } ?? true
+            if follows {
+                state.segments.append(segment)
+                state.size += segment.object.size
+            } else {
+                state.leftovers.append(segment.object)
             }
-            size += segment.object.size
         }
-        return UploadState(kind: kind, segments: segments, size: size)
+        return state
     }
 
     /// `held` when it has hashed exactly the upload's bytes, else a hash rebuilt by reading the segments back (the

@@ -9,15 +9,17 @@ import _NIOFileSystem
 /// ```
 /// blobs/sha256/<hex>                 a blob, under its digest
 /// uploads/<id>/.resumable            an upload's marker (or .monolithic), rewritten by each append: its last activity
-/// uploads/<id>/<offset>              the upload's bytes from that offset (16 digits); every segment but the last holds
-///                                    exactly `partSize` bytes
+/// uploads/<id>/<offset>              the upload's bytes from that offset (16 digits); the segments from offset 0 on
+///                                    make the upload, every one but the last of exactly `partSize` bytes (one past a
+///                                    gap is left over from a broken append, and the next append removes it)
 /// quarantine/sha256/<hex>            a blob that no longer hashes to its digest
 /// renewed/sha256/<hex>               when a blob's grace against garbage collection was last renewed
 /// ```
 ///
 /// An upload lives in the bucket, not in a process: any replica can append to it, give its size or finish it. An append
-/// continues the last segment (read back, at most `partSize` bytes) and stores each full segment as it fills, so a
-/// broken append keeps every byte it stored and memory stays within two segments per append. Finishing checks the
+/// continues the last segment (read back, at most `partSize` bytes) and stores each full segment as it fills,
+/// `concurrentStores` at once, so a broken append keeps every byte it stored up to its first failed store, and memory
+/// stays within `concurrentStores` + 1 segments per append. Finishing checks the
 /// digest first (the running hash of this process's appends, or one rebuilt by reading the segments back), and only
 /// then makes the blob: a server-side copy of the one segment, or a multipart upload whose parts are server-side copies
 /// of the segments (`UploadPartCopy`), which appears whole when it completes. Nothing is visible under a digest before
@@ -33,11 +35,18 @@ public struct S3BlobStore: BlobStore {
     /// How long a monolithic upload may go without an append before a starting hub takes it for abandoned: other hubs
     /// may be filling it (`removeAbandonedUploads`).
     public let monolithicIdleLimit: Duration
+    /// How many full segments an append stores at once: an object store answers each in turn faster than one at a time
+    /// (SeaweedFS on two cores: 1 GiB in 8 MiB objects, 8.7 s one by one, 6.5 s two at once).
+    public let concurrentStores: Int
     let hashers = UploadHashers()
 
-    public init(bucket: S3Bucket, partSize: Int = 8 << 20, monolithicIdleLimit: Duration = .seconds(15 * 60)) {
+    public init(
+        bucket: S3Bucket, partSize: Int = 8 << 20, concurrentStores: Int = 2, monolithicIdleLimit: Duration = .seconds(15 * 60)
+    ) {
+        precondition(concurrentStores > 0)
         self.bucket = bucket
         self.partSize = partSize
+        self.concurrentStores = concurrentStores
         self.monolithicIdleLimit = monolithicIdleLimit
     }
 

@@ -39,6 +39,30 @@ import Testing
             == Array(bytes[Int(middle.lowerBound)..<Int(middle.upperBound)]))
     }
 
+    @Test func aSegmentLeftPastAGapIsNotPartOfTheUploadAndTheNextAppendRemovesIt() async throws {
+        let bucket = try await BlobStoreKind.newBucket()
+        let store = S3BlobStore(bucket: bucket, partSize: Self.partSize)
+        let bytes = Fixtures.makeBytes(4 * Self.partSize + 99, seed: 24)
+        let upload = try await store.startUpload(.resumable)
+        let first = Self.partSize + 1_000
+        #expect(try await store.append(to: upload, at: 0, Fixtures.chunks(Array(bytes[..<first]), size: 300_000), limit: .max) == Int64(first))
+        // What an append leaves when the store of one segment fails while the next lands: a full segment past a gap,
+        // and one past the short last segment.
+        func key(_ offset: Int) -> String { "uploads/\(upload)/" + String(format: "%016ld", offset) }
+        try await bucket.put(key(3 * Self.partSize), ByteBuffer(bytes: Fixtures.makeBytes(Self.partSize, seed: 25)))
+        try await bucket.put(key(first), ByteBuffer(bytes: [1, 2, 3]))
+        #expect(try await store.uploadSize(upload) == Int64(first), "the upload is what lies before the gap")
+        let other = S3BlobStore(bucket: bucket, partSize: Self.partSize)
+        #expect(try await other.uploadSize(upload) == Int64(first))
+
+        #expect(try await other.append(to: upload, at: Int64(first), Fixtures.chunks(Array(bytes[first...]), size: 300_000), limit: .max)
+            == Int64(bytes.count))
+        let sizes = try await bucket.list(prefix: "uploads/\(upload)/").map(\.size).sorted()
+        #expect(sizes == [0, 99] + Array(repeating: Int64(Self.partSize), count: 4), "the leftovers are gone")
+        let reference = try await store.finishUpload(upload, expecting: Digest.of(bytes))
+        #expect(try await Fixtures.read(reference.digest, from: store).bytes == bytes)
+    }
+
     @Test func aWrongSecretIsRefusedByTheStore() async throws {
         let server = try await SeaweedServer.shared()
         let good = try await BlobStoreKind.newBucket()

@@ -24,16 +24,13 @@ struct ServerLogHandler: LogHandler {
         set { metadata[key] = newValue }
     }
 
-    func log(
-        level: Logger.Level, message: Logger.Message, metadata explicit: Logger.Metadata?, source: String, file: String,
-        function: String, line: UInt
-    ) {
+    func log(event: LogEvent) {
         var merged = metadata
         if let provided = metadataProvider?.get() { merged.merge(provided) { _, new in new } }
-        if let explicit { merged.merge(explicit) { _, new in new } }
+        if let explicit = event.metadata { merged.merge(explicit) { _, new in new } }
         let fields = merged.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
         let time = Date.ISO8601FormatStyle(timeZone: .current).format(Date())
-        let text = "\(time) \(level) \(label) :\(fields.isEmpty ? "" : " " + fields) [\(source)] \(message)\n"
+        let text = "\(time) \(event.level) \(label) :\(fields.isEmpty ? "" : " " + fields) [\(event.source)] \(event.message)\n"
         Self.output.withLock { _ in
             FileHandle.standardError.write(Data(text.utf8))
         }

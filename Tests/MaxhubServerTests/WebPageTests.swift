@@ -144,6 +144,22 @@ struct WebPageTests {
         }
     }
 
+    @Test func aCodeSpanMayCrossALineBreakAsCommonMarkSays() {
+        let cases: [(String, String)] = [
+            ("Run `maxhub\npull x` now.", "<p>Run <code>maxhub pull x</code> now.</p>"),
+            ("Run `maxhub\n    pull <x>`\nand *more*.", "<p>Run <code>maxhub pull &lt;x&gt;</code> and <em>more</em>.</p>"),
+            ("`a\nb\nc` d", "<p><code>a b c</code> d</p>"),
+            // Not across a paragraph, a fence, a heading or a list item: the backtick stays a backtick.
+            ("No `close\n\nhere` <b>", "<p>No `close</p><p>here` &lt;b&gt;</p>"),
+            ("```\nfenced `open\n```\nafter`", "<pre><code>fenced `open\n</code></pre><p>after`</p>"),
+            ("Open `here\n# Title`", "<p>Open `here</p><h1>Title`</h1>"),
+            ("- one `a\n- two b`", "<ul><li>one `a</li><li>two b`</li></ul>"),
+        ]
+        for (markdown, html) in cases {
+            #expect(SafeMarkdown.html(from: markdown) == html, "\(markdown)")
+        }
+    }
+
     @Test func markdownKeepsOnlyWhatMarkdownMakes() {
         let cases: [(String, String)] = [
             ("[a](javascript:alert(1))", "<p><a rel=\"nofollow noopener noreferrer\">a</a></p>"),

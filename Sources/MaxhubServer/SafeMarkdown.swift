@@ -87,10 +87,12 @@ public enum SafeMarkdown {
     }
 
     /// Whether a line goes on with the paragraph before it, rather than ending it (a blank line) or starting another
-    /// block (a fence, a heading, a quote or a list item).
+    /// block (a fence, a heading, a quote, a list item or a thematic break).
     private static func continuesParagraph(_ line: Substring) -> Bool {
         let trimmed = line.drop { $0 == " " || $0 == "\t" }
         guard !trimmed.isEmpty, !isFence(line), !trimmed.hasPrefix("#"), !trimmed.hasPrefix(">") else { return false }
+        let marks = trimmed.filter { $0 != " " && $0 != "\t" }
+        if marks.count >= 3, let mark = marks.first, "-*_".contains(mark), marks.allSatisfy({ $0 == mark }) { return false }
         if let first = trimmed.first, "-*+".contains(first), trimmed.dropFirst().first.map({ $0 == " " || $0 == "\t" }) ?? true {
             return false
         }

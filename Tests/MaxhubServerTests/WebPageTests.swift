@@ -154,6 +154,10 @@ struct WebPageTests {
             ("```\nfenced `open\n```\nafter`", "<pre><code>fenced `open\n</code></pre><p>after`</p>"),
             ("Open `here\n# Title`", "<p>Open `here</p><h1>Title`</h1>"),
             ("- one `a\n- two b`", "<ul><li>one `a</li><li>two b`</li></ul>"),
+            // A thematic break ends the paragraph for CommonMark; Ink reads it into the paragraph, but no span crosses it.
+            ("Text `a\n***\nb`", "<p>Text `a *** b`</p>"),
+            // Ink reads no indented code block: to it, as here, these lines are a paragraph.
+            ("Text\n\n    let s = `abc\n    <x>`\n", "<p>Text</p><p>let s = <code>abc &lt;x&gt;</code></p>"),
         ]
         for (markdown, html) in cases {
             #expect(SafeMarkdown.html(from: markdown) == html, "\(markdown)")

@@ -1,4 +1,5 @@
 import Foundation
+import MaxhubTestSupport
 
 /// A peer that drops transfers: it reads each connection up to `limit` bytes (or, with a `reply`, to the end of the
 /// request's head), writes `reply` if it has one, and closes the connection.
@@ -59,24 +60,4 @@ final class ClosingServer: @unchecked Sendable {
             close(connection)
         }
     }
-}
-
-/// A TCP socket listening on 127.0.0.1 at a free port: the socket and the port.
-func listenOnLoopback() throws -> (socket: Int32, port: Int) {
-    let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    guard listener >= 0 else { throw TestFailure("socket: \(errno)") }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    let bound = withUnsafeMutablePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-            bind(listener, $0, length) == 0 && listen(listener, 16) == 0 && getsockname(listener, $0, &length) == 0
-        }
-    }
-    guard bound else {
-        close(listener)
-        throw TestFailure("bind: \(errno)")
-    }
-    return (listener, Int(UInt16(bigEndian: address.sin_port)))
 }

@@ -63,6 +63,35 @@ import Testing
         #expect(try await Fixtures.read(reference.digest, from: store).bytes == bytes)
     }
 
+    @Test func anAppendWhoseStoreIsCutKeepsAPrefixAndResumesToAWholeBlob() async throws {
+        let direct = try await BlobStoreKind.newBucket()
+        let server = try await SeaweedServer.shared()
+        let port = try #require(URLComponents(string: server.endpoint)?.port)
+        // The store's connections pass through a relay that cuts the first to carry 12 MiB, in the middle of a segment's
+        // PUT, while another may be landing beside it.
+        let proxy = try CuttingProxy(to: port, cuttingAfter: 12 << 20)
+        defer { proxy.stop() }
+        let location = try S3Bucket.Location(parsing: "s3://\(direct.location.bucket)?endpoint=\(proxy.url)&region=us-east-1")
+        let cut = S3BlobStore(
+            bucket: S3Bucket(location: location, credentials: .init(accessKeyID: server.accessKey, secretAccessKey: server.secretKey)),
+            partSize: Self.partSize)
+        let bytes = Fixtures.makeBytes(8 * Self.partSize + 4_321, seed: 26)
+        let upload = try await cut.startUpload(.resumable)
+        await #expect(throws: (any Error).self) {
+            _ = try await cut.append(to: upload, at: 0, Fixtures.chunks(bytes, size: 1 << 20), limit: .max)
+        }
+        #expect(proxy.didCut)
+
+        let store = S3BlobStore(bucket: direct, partSize: Self.partSize)
+        let kept = try await store.uploadSize(upload)
+        #expect(kept % Int64(Self.partSize) == 0 && kept < Int64(bytes.count), "a prefix of whole segments: \(kept)")
+        #expect(try await store.append(to: upload, at: kept, Fixtures.chunks(Array(bytes[Int(kept)...]), size: 1 << 20), limit: .max)
+            == Int64(bytes.count))
+        let reference = try await store.finishUpload(upload, expecting: Digest.of(bytes))
+        #expect(try await Fixtures.read(reference.digest, from: store).bytes == bytes)
+        #expect(try await direct.list(prefix: "uploads/\(upload)/").isEmpty)
+    }
+
     @Test func aWrongSecretIsRefusedByTheStore() async throws {
         let server = try await SeaweedServer.shared()
         let good = try await BlobStoreKind.newBucket()

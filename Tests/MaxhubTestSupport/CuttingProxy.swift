@@ -1,9 +1,10 @@
 import Foundation
 
-/// A TCP relay in front of a hub that cuts one connection: the first whose request bytes pass `limit` is closed both
-/// ways at that point, as a network that drops mid-upload would. Every other byte is passed on as it is.
-final class CuttingProxy: @unchecked Sendable {
-    let port: Int
+/// A TCP relay in front of a server (a hub, an object store) that cuts one connection: the first whose request bytes
+/// pass `limit` is closed both ways at that point, as a network that drops mid-upload would. Every other byte is passed
+/// on as it is.
+public final class CuttingProxy: @unchecked Sendable {
+    public let port: Int
     private let target: Int
     private let limit: Int
     private let listener: Int32
@@ -12,9 +13,9 @@ final class CuttingProxy: @unchecked Sendable {
     private var stopped = false
 
     /// Whether a connection was cut.
-    var didCut: Bool { lock.withLock { cut } }
+    public var didCut: Bool { lock.withLock { cut } }
 
-    init(to target: Int, cuttingAfter limit: Int) throws {
+    public init(to target: Int, cuttingAfter limit: Int) throws {
         self.target = target
         self.limit = limit
         (listener, port) = try listenOnLoopback()
@@ -23,9 +24,9 @@ final class CuttingProxy: @unchecked Sendable {
         thread.start()
     }
 
-    var url: String { "http://127.0.0.1:\(port)" }
+    public var url: String { "http://127.0.0.1:\(port)" }
 
-    func stop() {
+    public func stop() {
         lock.withLock { stopped = true }
         shutdown(listener, Int32(SHUT_RDWR))
         close(listener)
@@ -99,4 +100,29 @@ final class CuttingProxy: @unchecked Sendable {
             close(destination)
         }
     }
+}
+
+/// A TCP socket listening on 127.0.0.1 at a free port: the socket and the port.
+public func listenOnLoopback() throws -> (socket: Int32, port: Int) {
+    let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    guard listener >= 0 else { throw SocketFailure(description: "socket: \(errno)") }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let bound = withUnsafeMutablePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+            bind(listener, $0, length) == 0 && listen(listener, 16) == 0 && getsockname(listener, $0, &length) == 0
+        }
+    }
+    guard bound else {
+        close(listener)
+        throw SocketFailure(description: "bind: \(errno)")
+    }
+    return (listener, Int(UInt16(bigEndian: address.sin_port)))
+}
+
+/// A socket call that failed, with its errno.
+public struct SocketFailure: Error, CustomStringConvertible {
+    public var description: String
 }

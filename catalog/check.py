@@ -41,6 +41,14 @@ def expect(condition: bool, message: str) -> None:
         raise CheckFailed(message)
 
 
+def check_swagger(server) -> None:
+    """A MAX server's Swagger document: version 2.0, with POST /model/predict and its 200, 400, 411 and 413 answers."""
+    status, document = server.json("GET", "/swagger.json")
+    expect(status == 200 and document.get("swagger") == "2.0" and "/model/predict" in document["paths"], "swagger.json")
+    expect(sorted(document["paths"]["/model/predict"]["post"]["responses"]) == ["200", "400", "411", "413"],
+           "swagger.json describes the 200, 400, 411 and 413 answers of POST /model/predict")
+
+
 def claims(package: Path) -> dict[str, tuple[float, float]]:
     """metric -> (value, tolerance) from the claims: of maxhub.yaml (flow mappings, as the templates write them)."""
     text = (package / "maxhub.yaml").read_text(encoding="utf-8")
@@ -179,8 +187,7 @@ def check_digits() -> str:
         expect(status == 200, f"metadata: {status}")
         expect(metadata.get("id") == "digits-classifier" and metadata.get("type") == "Image Classification", f"metadata: {metadata}")
         expect(set(metadata) >= {"id", "name", "description", "type", "source", "license"}, f"metadata keys: {sorted(metadata)}")
-        status, document = server.json("GET", "/swagger.json")
-        expect(status == 200 and document.get("swagger") == "2.0" and "/model/predict" in document["paths"], "swagger.json")
+        check_swagger(server)
 
         with (package / "eval" / "digits-test.csv").open(newline="") as handle:
             rows = list(csv.DictReader(handle))
@@ -337,8 +344,7 @@ def check_speech() -> str:
     with Server(package, "/model/metadata") as server:
         status, metadata = server.json("GET", "/model/metadata")
         expect(status == 200 and metadata.get("id") == "speech-detector" and metadata.get("type") == "Voice Activity Detection", f"metadata: {metadata}")
-        status, document = server.json("GET", "/swagger.json")
-        expect(status == 200 and document.get("swagger") == "2.0" and "/model/predict" in document["paths"], "swagger.json")
+        check_swagger(server)
 
         with (package / "eval" / "speech-test.csv").open(newline="") as handle:
             rows = list(csv.DictReader(handle))
@@ -401,8 +407,7 @@ def check_topic() -> str:
         status, metadata = server.json("GET", "/model/metadata")
         expect(status == 200 and metadata.get("id") == "topic-classifier" and metadata.get("type") == "Text Classification", f"metadata: {metadata}")
         expect(set(metadata) >= {"id", "name", "description", "type", "source", "license"}, f"metadata keys: {sorted(metadata)}")
-        status, document = server.json("GET", "/swagger.json")
-        expect(status == 200 and document.get("swagger") == "2.0" and "/model/predict" in document["paths"], "swagger.json")
+        check_swagger(server)
         status, document = server.json("GET", "/model/labels")
         expect(status == 200 and [entry["name"] for entry in document["labels"]] == labels, f"labels: {document}")
 
@@ -475,8 +480,7 @@ def check_text_reader() -> str:
         status, metadata = server.json("GET", "/model/metadata")
         expect(status == 200 and metadata.get("id") == "text-reader", f"metadata: {metadata}")
         expect(set(metadata) >= {"id", "name", "description", "type", "source", "license"}, f"metadata keys: {sorted(metadata)}")
-        status, document = server.json("GET", "/swagger.json")
-        expect(status == 200 and document.get("swagger") == "2.0" and "/model/predict" in document["paths"], "swagger.json")
+        check_swagger(server)
 
         with (package / "eval" / "lines.csv").open(newline="") as handle:
             rows = list(csv.DictReader(handle))

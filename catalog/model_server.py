@@ -238,7 +238,9 @@ class MAXHandler(ModelHandler):
         raise NotImplementedError
 
     def predict_operation(self) -> dict:
-        """The Swagger 2.0 operation of POST /model/predict."""
+        """The Swagger 2.0 operation of POST /model/predict: its summary, parameters and the description of its 400
+        answer (`{"responses": {"400": {"description": ...}}}`); the 200 (ModelPredictResponse, which
+        `predict_definitions` gives), 411 and 413 answers and the error schemas are the same for every server."""
         raise NotImplementedError
 
     def predict_definitions(self) -> dict:
@@ -288,7 +290,15 @@ class MAXHandler(ModelHandler):
                     "probability": {"type": "number", "format": "float", "description": "Predicted probability"},
                 },
             }
-        paths["/model/predict"] = {"post": {"tags": ["model"], "operationId": "predict", **self.predict_operation()}}
+        operation = self.predict_operation()
+        error = {"$ref": "#/definitions/Error"}
+        responses = {"200": {"description": "Success", "schema": {"$ref": "#/definitions/ModelPredictResponse"}}}
+        for status, answer in operation.get("responses", {}).items():
+            responses[status] = {**answer, "schema": error}
+        responses["411"] = {"description": "No Content-Length", "schema": error}
+        responses["413"] = {"description": f"Body larger than {self.max_body_bytes >> 20} MiB", "schema": error}
+        operation["responses"] = dict(sorted(responses.items()))
+        paths["/model/predict"] = {"post": {"tags": ["model"], "operationId": "predict", **operation}}
         definitions.update(self.predict_definitions())
         definitions["Error"] = {
             "type": "object",

@@ -110,7 +110,6 @@ class Handler(MAXHandler):
         self.send_json(HTTPStatus.OK, {"status": "ok", "predictions": predictions})
 
     def predict_operation(self) -> dict:
-        error = {"$ref": "#/definitions/Error"}
         return {
             "summary": "Make a prediction for the given image",
             "consumes": ["multipart/form-data"],
@@ -121,10 +120,7 @@ class Handler(MAXHandler):
                  "required": False, "description": "How many predictions to return"},
             ],
             "responses": {
-                "200": {"description": "Success", "schema": {"$ref": "#/definitions/ModelPredictResponse"}},
-                "400": {"description": "No image field, not an image, or not multipart/form-data", "schema": error},
-                "411": {"description": "No Content-Length", "schema": error},
-                "413": {"description": "Body larger than 10 MiB", "schema": error},
+                "400": {"description": "No image field, not an image, or not multipart/form-data"},
             },
         }
 

@@ -169,7 +169,6 @@ class Handler(MAXHandler):
         self.send_json(HTTPStatus.OK, {"status": "ok", **self.model.detect(self.read_form_field("audio", "the WAV file"))})
 
     def predict_operation(self) -> dict:
-        error = {"$ref": "#/definitions/Error"}
         return {
             "summary": "Find the stretches of speech in a recording",
             "consumes": ["multipart/form-data"],
@@ -178,10 +177,7 @@ class Handler(MAXHandler):
                  "description": "A PCM WAV file: 8 to 32 bit, any channel count, 8 to 48 kHz, at most 10 minutes"},
             ],
             "responses": {
-                "200": {"description": "Success", "schema": {"$ref": "#/definitions/ModelPredictResponse"}},
-                "400": {"description": "No audio field, not a PCM WAV file, or not multipart/form-data", "schema": error},
-                "411": {"description": "No Content-Length", "schema": error},
-                "413": {"description": "Body larger than 20 MiB", "schema": error},
+                "400": {"description": "No audio field, not a PCM WAV file, or not multipart/form-data"},
             },
         }
 

@@ -376,7 +376,6 @@ class Handler(MAXHandler):
         self.send_json(HTTPStatus.OK, {"status": "ok", "predictions": predictions})
 
     def predict_operation(self) -> dict:
-        error = {"$ref": "#/definitions/Error"}
         return {
             "summary": "Find and read the lines of text in the given image",
             "consumes": ["multipart/form-data"],
@@ -387,11 +386,8 @@ class Handler(MAXHandler):
                  "description": "Turn lines that the direction classifier finds upside down (false: read every line as it is)"},
             ],
             "responses": {
-                "200": {"description": "Success", "schema": {"$ref": "#/definitions/ModelPredictResponse"}},
                 "400": {"description": "No image field, not an image, too many pixels, not multipart/form-data, "
-                                       "or a bad classify_direction", "schema": error},
-                "411": {"description": "No Content-Length", "schema": error},
-                "413": {"description": "Body larger than 10 MiB", "schema": error},
+                                       "or a bad classify_direction"},
             },
         }
 

@@ -293,10 +293,7 @@ class Handler(MAXHandler):
                  "description": "How many predictions to return for each text"},
             ],
             "responses": {
-                "200": {"description": "Success", "schema": {"$ref": "#/definitions/ModelPredictResponse"}},
-                "400": {"description": "Not JSON, no text list, not strings, too many or too long texts, or a bad top_k", "schema": error},
-                "411": {"description": "No Content-Length", "schema": error},
-                "413": {"description": "Body larger than 10 MiB", "schema": error},
+                "400": {"description": "Not JSON, no text list, not strings, too many or too long texts, or a bad top_k"},
             },
         }
 

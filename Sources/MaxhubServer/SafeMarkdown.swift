@@ -37,22 +37,26 @@ public enum SafeMarkdown {
                 output.append(String(line))
                 continue
             }
-            var text = String(line)
-            var scanned = scan(line[...], openSpan: 0)
+            let scanned = scan(line[...], openSpan: 0)
+            guard scanned.openSpan != 0 else {
+                output.append(scanned.escaped)
+                continue
+            }
             // A code span still open at the end of the line: the paragraph's next lines, up to the one that closes it.
-            var joined = text
+            var joined = scanned
             var next = index
-            while scanned.openSpan != 0, next < lines.count, continuesParagraph(lines[next]) {
+            while joined.openSpan != 0, next < lines.count, continuesParagraph(lines[next]) {
                 let continuation = lines[next].drop { $0 == " " || $0 == "\t" }
-                joined += " " + continuation
-                scanned = scan(continuation, openSpan: scanned.openSpan)
+                let rest = scan(continuation, openSpan: joined.openSpan)
+                joined = (joined.escaped + " " + rest.escaped, rest.openSpan)
                 next += 1
             }
-            if scanned.openSpan == 0 && next > index {
-                text = joined
+            if joined.openSpan == 0 {
+                output.append(joined.escaped)
                 index = next
+            } else {
+                output.append(scanned.escaped)
             }
-            output.append(scan(text[...], openSpan: 0).escaped)
         }
         return output.joined(separator: "\n")
     }
